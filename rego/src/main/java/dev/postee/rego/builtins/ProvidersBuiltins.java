@@ -1,0 +1,7 @@
+package dev.postee.rego.builtins;
+
+/** Builtins of this namespace: not implemented yet (see docs/rego.md). */
+public final class ProvidersBuiltins implements BuiltinRegistrar {
+  @Override
+  public void register(BuiltinRegistry r) {}
+}
