@@ -1,0 +1,892 @@
+package dev.postee.rego.ast;
+
+import dev.postee.rego.ast.Expr.With;
+import dev.postee.rego.ast.Token.Kind;
+import dev.postee.rego.value.BooleanValue;
+import dev.postee.rego.value.NullValue;
+import dev.postee.rego.value.NumberValue;
+import dev.postee.rego.value.StringValue;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Recursive-descent parser for Rego v1 (OPA ≥ 1.0) and v0 (Postee's templates and filters).
+ * Operator precedence follows OPA: {@code in} &lt; comparisons &lt; {@code |} &lt; {@code &} &lt;
+ * {@code + -} &lt; {@code * / %}.
+ */
+public final class Parser {
+
+  /** Which syntax to read a module with. */
+  public enum Syntax { V1, V0, AUTO }
+
+  private static final Set<String> V1_KEYWORDS = Set.of("if", "contains", "in", "every");
+
+  private final String src;
+  private final String file;
+  private final List<Token> toks;
+  private final List<Lexer.Comment> comments;
+  private int p;
+  private boolean v1;
+  private final Set<String> futureKeywords = new HashSet<>();
+  private boolean experimentalLogic;
+  private int wildcardCounter;
+  private final int[] wildcardBase;
+
+  private Parser(String src, String file, Lexer lexer, boolean v1, int[] wildcardBase) {
+    this.src = src;
+    this.file = file;
+    this.toks = lexer.tokens();
+    this.comments = lexer.comments();
+    this.v1 = v1;
+    this.wildcardBase = wildcardBase;
+  }
+
+  private Parser(String src, String file, boolean v1) {
+    this(src, file, new Lexer(src, file).run(), v1, new int[] {0});
+  }
+
+  // ---------------------------------------------------------------- entry points
+
+  /** Parses a module, choosing v1 or v0 syntax as {@link Syntax#AUTO} describes. */
+  public static Module parseModule(String file, String src) {
+    return parseModule(file, src, Syntax.AUTO);
+  }
+
+  /**
+   * AUTO reads the module as v1 when that parses; otherwise as v0. When both fail, the error of
+   * the syntax the module appears to use is reported (v1 if it imports rego.v1 or uses if/contains).
+   */
+  public static Module parseModule(String file, String src, Syntax syntax) {
+    if (syntax == Syntax.V1) return new Parser(src, file, true).module();
+    if (syntax == Syntax.V0) return new Parser(src, file, false).module();
+    try {
+      return new Parser(src, file, true).module();
+    } catch (ParseException v1Error) {
+      try {
+        return new Parser(src, file, false).module();
+      } catch (ParseException v0Error) {
+        if (looksLikeV1(src)) throw v1Error;
+        throw v0Error;
+      }
+    }
+  }
+
+  private static boolean looksLikeV1(String src) {
+    return src.contains("rego.v1") || src.matches("(?s).*\\b(if|contains)\\b.*");
+  }
+
+  /** Parses a query body (expressions separated by ';' or newlines). */
+  public static Body parseQuery(String src) {
+    return parseQuery(src, "query");
+  }
+
+  public static Body parseQuery(String src, String file) {
+    Parser ps = new Parser(src, file, true);
+    ps.futureKeywords.addAll(V1_KEYWORDS);
+    Body b = ps.query(Kind.EOF);
+    ps.expect(Kind.EOF, "end of query");
+    return b;
+  }
+
+  /** Parses a single term (used for input_term and values given as Rego text). */
+  public static Term parseTerm(String src) {
+    Parser ps = new Parser(src, "term", true);
+    Term t = ps.termInfix(false, false);
+    ps.expect(Kind.EOF, "end of term");
+    return t;
+  }
+
+  /** Enables the experimental and/or keywords (conformance option); no-op otherwise. */
+  public static Module parseModuleExperimental(String file, String src) {
+    Parser ps = new Parser(src, file, true);
+    ps.experimentalLogic = true;
+    return ps.module();
+  }
+
+  // ---------------------------------------------------------------- token helpers
+
+  private Token peek() { return toks.get(p); }
+
+  private Token peek(int ahead) { return toks.get(Math.min(p + ahead, toks.size() - 1)); }
+
+  private Token next() { return toks.get(p++); }
+
+  private boolean at(Kind k) { return peek().kind() == k; }
+
+  private boolean atIdent(String s) { return peek().isIdent(s); }
+
+  private boolean accept(Kind k) {
+    if (at(k)) {
+      p++;
+      return true;
+    }
+    return false;
+  }
+
+  private Token expect(Kind k, String what) {
+    if (!at(k)) throw error(peek(), "expected " + what + " but found " + peek().describe());
+    return next();
+  }
+
+  private ParseException error(Token t, String msg) {
+    return new ParseException(loc(t), msg);
+  }
+
+  private Location loc(Token t) { return new Location(file, t.line(), t.column(), t.start()); }
+
+  private boolean keyword(String word) {
+    if (V1_KEYWORDS.contains(word)) return v1 || futureKeywords.contains(word);
+    return switch (word) {
+      case "package", "import", "default", "else", "not", "some", "with", "as" -> true;
+      case "and", "or" -> experimentalLogic;
+      default -> false;
+    };
+  }
+
+  private boolean atKeyword(String word) { return atIdent(word) && keyword(word); }
+
+  // ---------------------------------------------------------------- module
+
+  private Module module() {
+    Token pkgTok = peek();
+    if (!atIdent("package")) throw error(peek(), "expected 'package' but found " + peek().describe());
+    next();
+    Term.Ref pkgRef = refOfNames("package path");
+    List<String> pkgPath = refToStrings(pkgRef);
+    List<Module.Import> imports = new ArrayList<>();
+    while (atIdent("import")) imports.add(importDecl());
+    List<Rule> rules = new ArrayList<>();
+    while (!at(Kind.EOF)) {
+      if (atIdent("import")) throw error(peek(), "imports must come before rules");
+      if (atIdent("package")) throw error(peek(), "unexpected second 'package' declaration");
+      rules.addAll(rule());
+    }
+    List<Module.Annotation> annotations = annotations();
+    if (!annotations.isEmpty()) rules = attachAnnotations(rules, annotations);
+    return new Module(file, pkgPath, List.copyOf(imports), List.copyOf(rules), v1, annotations, loc(pkgTok));
+  }
+
+  private Module.Import importDecl() {
+    Token start = next();
+    Term.Ref path = refOfNames("import path");
+    String root = ((Term.Var) path.head()).name();
+    List<String> parts = refToStrings(path);
+    switch (root) {
+      case "data", "input" -> { }
+      case "future" -> {
+        if (parts.size() < 2 || !parts.get(1).equals("keywords")) {
+          throw error(start, "invalid import " + path + ": only future.keywords imports are supported");
+        }
+        if (parts.size() == 2) {
+          futureKeywords.addAll(V1_KEYWORDS);
+        } else if (parts.size() == 3 && V1_KEYWORDS.contains(parts.get(2))) {
+          futureKeywords.add(parts.get(2));
+        } else if (parts.size() == 3 && parts.get(2).equals("not")) {
+          // 'not' is always a keyword; importing it is accepted as OPA does
+        } else if (parts.size() == 3 && (parts.get(2).equals("and") || parts.get(2).equals("or"))) {
+          experimentalLogic = true;
+        } else {
+          throw error(start, "unexpected keyword in import: " + path);
+        }
+      }
+      case "rego" -> {
+        if (!(parts.size() == 2 && parts.get(1).equals("v1"))) {
+          throw error(start, "invalid import " + path + ": expected rego.v1");
+        }
+        if (!v1) throw error(start, "import rego.v1 in a v0 module");
+      }
+      default -> throw error(start, "invalid import " + path + ": path must begin with input, data, future or rego");
+    }
+    String alias = null;
+    if (atIdent("as")) {
+      next();
+      Token a = expect(Kind.IDENT, "import alias");
+      alias = a.text();
+      if (root.equals("future") || root.equals("rego")) throw error(a, "future and rego imports cannot be aliased");
+    }
+    return new Module.Import(path, alias, loc(start));
+  }
+
+  /** A ref made only of names and string/number brackets (package and import paths). */
+  private Term.Ref refOfNames(String what) {
+    Token first = expect(Kind.IDENT, what);
+    List<Term> path = new ArrayList<>();
+    while (true) {
+      if (at(Kind.DOT) && !peek().spaceBefore()) {
+        next();
+        Token n = peek();
+        if (n.kind() != Kind.IDENT) throw error(n, "expected a name after '.' but found " + n.describe());
+        next();
+        path.add(new Term.Scalar(StringValue.of(n.text()), loc(n)));
+      } else if (at(Kind.LBRACK) && !peek().spaceBefore()) {
+        next();
+        Token s = peek();
+        if (s.kind() != Kind.STRING && s.kind() != Kind.RAW_STRING) throw error(s, "expected a string in " + what + " but found " + s.describe());
+        next();
+        path.add(new Term.Scalar(StringValue.of(s.text()), loc(s)));
+        expect(Kind.RBRACK, "']'");
+      } else {
+        break;
+      }
+    }
+    return new Term.Ref(new Term.Var(first.text(), loc(first)), List.copyOf(path), loc(first));
+  }
+
+  private static List<String> refToStrings(Term.Ref ref) {
+    List<String> out = new ArrayList<>();
+    out.add(((Term.Var) ref.head()).name());
+    for (Term t : ref.path()) out.add(((StringValue) ((Term.Scalar) t).value()).value());
+    return out;
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  private List<Rule> rule() {
+    Token start = peek();
+    boolean isDefault = false;
+    if (atIdent("default")) {
+      next();
+      isDefault = true;
+    }
+    if (!at(Kind.IDENT)) throw error(peek(), "expected a rule name but found " + peek().describe());
+    if (keyword(peek().text()) && !isDefault) {
+      throw error(peek(), "unexpected keyword '" + peek().text() + "': expected a rule");
+    }
+    List<Term> ref = headRef();
+    List<Term> args = null;
+    if (at(Kind.LPAREN) && !peek().spaceBefore()) {
+      next();
+      args = new ArrayList<>();
+      if (!at(Kind.RPAREN)) {
+        do {
+          args.add(termInfix(false, false));
+        } while (accept(Kind.COMMA));
+      }
+      expect(Kind.RPAREN, "')' after function arguments");
+    }
+    Term key = null;
+    Term value = null;
+    boolean assign = false;
+    Rule.Kind kind;
+    if (atKeyword("contains")) {
+      if (args != null) throw error(peek(), "'contains' cannot be used with a function head");
+      next();
+      key = termInfix(false, false);
+      kind = Rule.Kind.MULTI_VALUE;
+    } else {
+      if (at(Kind.ASSIGN) || at(Kind.UNIFY)) {
+        assign = next().kind() == Kind.ASSIGN;
+        value = termInfix(false, false);
+      }
+      kind = args != null ? Rule.Kind.FUNCTION : Rule.Kind.SINGLE_VALUE;
+    }
+    if (isDefault) {
+      if (value == null) throw error(start, "default rule must have a value: default " + ref.get(0) + " := <value>");
+      if (atKeyword("if") || at(Kind.LBRACE)) throw error(peek(), "default rules must not have a body");
+      return List.of(new Rule(kind, List.copyOf(ref), args == null ? null : List.copyOf(args), null, value, assign,
+          emptyBody(start), null, true, null, loc(start)));
+    }
+    // v0 partial set: p[x] { ... } (no value, last head element in brackets, not a function)
+    if (!v1 && kind == Rule.Kind.SINGLE_VALUE && value == null && ref.size() > 1 && lastIsBracket) {
+      key = ref.remove(ref.size() - 1);
+      kind = Rule.Kind.MULTI_VALUE;
+    }
+    List<Body> bodies = new ArrayList<>();
+    boolean hasIf = false;
+    if (atKeyword("if")) {
+      next();
+      hasIf = true;
+      bodies.add(ruleBody());
+    } else if (at(Kind.LBRACE)) {
+      if (v1) throw error(peek(), "'if' keyword is required before rule body");
+      bodies.add(braceBody());
+      while (at(Kind.LBRACE) && !v1) bodies.add(braceBody());
+    } else {
+      if (value == null && key == null && args == null && v1) {
+        throw error(peek(), "rule " + ref.get(0) + " has neither a value nor a body (expected ':=', 'if' or 'contains')");
+      }
+      if (value == null && key == null && !v1 && args == null && bodies.isEmpty()) {
+        throw error(peek(), "expected rule body, value or 'contains' after " + ref.get(0) + " but found " + peek().describe());
+      }
+      bodies.add(emptyBody(start));
+    }
+    Rule elseChain = null;
+    if (atIdent("else")) {
+      if (kind != Rule.Kind.SINGLE_VALUE && kind != Rule.Kind.FUNCTION) throw error(peek(), "'else' keyword cannot be used on multi-value rules");
+      elseChain = elseClause(ref, args);
+    }
+    if (value == null && kind != Rule.Kind.MULTI_VALUE) value = new Term.Scalar(BooleanValue.TRUE, loc(start));
+    List<Rule> out = new ArrayList<>();
+    for (Body b : bodies) {
+      out.add(new Rule(kind, List.copyOf(ref), args == null ? null : List.copyOf(args), key, value, assign, b,
+          out.isEmpty() ? elseChain : null, false, null, loc(start)));
+    }
+    if (hasIf && bodies.isEmpty()) throw error(start, "missing rule body");
+    return out;
+  }
+
+  private boolean lastIsBracket;
+
+  /** name(.name | [term])* for rule heads; keywords are allowed after '.'. */
+  private List<Term> headRef() {
+    Token first = next();
+    List<Term> ref = new ArrayList<>();
+    ref.add(new Term.Var(first.text(), loc(first)));
+    lastIsBracket = false;
+    while (true) {
+      if (at(Kind.DOT) && !peek().spaceBefore()) {
+        next();
+        Token n = expect(Kind.IDENT, "a name after '.'");
+        ref.add(new Term.Scalar(StringValue.of(n.text()), loc(n)));
+        lastIsBracket = false;
+      } else if (at(Kind.LBRACK) && !peek().spaceBefore()) {
+        next();
+        ref.add(termInfix(false, false));
+        expect(Kind.RBRACK, "']'");
+        lastIsBracket = true;
+      } else {
+        return ref;
+      }
+    }
+  }
+
+  private Rule elseClause(List<Term> ref, List<Term> args) {
+    Token start = next(); // else
+    Term value;
+    boolean assign = false;
+    if (at(Kind.ASSIGN) || at(Kind.UNIFY)) {
+      assign = next().kind() == Kind.ASSIGN;
+      value = termInfix(false, false);
+    } else {
+      value = new Term.Scalar(BooleanValue.TRUE, loc(start));
+    }
+    Body body;
+    if (atKeyword("if")) {
+      next();
+      body = ruleBody();
+    } else if (at(Kind.LBRACE)) {
+      if (v1) throw error(peek(), "'if' keyword is required before else body");
+      body = braceBody();
+    } else {
+      body = emptyBody(start);
+    }
+    Rule next = null;
+    if (atIdent("else")) next = elseClause(ref, args);
+    return new Rule(args != null ? Rule.Kind.FUNCTION : Rule.Kind.SINGLE_VALUE, List.copyOf(ref),
+        args == null ? null : List.copyOf(args), null, value, assign, body, next, false, null, loc(start));
+  }
+
+  private Body ruleBody() {
+    if (at(Kind.LBRACE)) return braceBody();
+    Token start = peek();
+    Expr e = literal();
+    return new Body(List.of(e), loc(start));
+  }
+
+  private Body braceBody() {
+    Token open = expect(Kind.LBRACE, "'{'");
+    if (at(Kind.RBRACE)) throw error(peek(), "found empty body");
+    Body b = query(Kind.RBRACE);
+    expect(Kind.RBRACE, "'}' to close the rule body");
+    return new Body(b.exprs(), loc(open));
+  }
+
+  private Body emptyBody(Token at) {
+    return new Body(List.of(), loc(at));
+  }
+
+  // ---------------------------------------------------------------- bodies and literals
+
+  /** Literals separated by ';' or simply following each other, until the end token. */
+  private Body query(Kind end) {
+    Token start = peek();
+    List<Expr> exprs = new ArrayList<>();
+    while (true) {
+      if (at(end)) {
+        if (exprs.isEmpty()) throw error(peek(), "found empty body");
+        return new Body(List.copyOf(exprs), loc(start));
+      }
+      exprs.add(literal());
+      while (accept(Kind.SEMI)) {
+        // separators
+      }
+      if (!at(end) && at(Kind.EOF)) throw error(peek(), "unexpected end of input: expected " + describe(end));
+    }
+  }
+
+  private static String describe(Kind k) {
+    return switch (k) {
+      case RBRACE -> "'}'";
+      case RBRACK -> "']'";
+      case EOF -> "end of input";
+      default -> k.name();
+    };
+  }
+
+  private Expr literal() {
+    Token start = peek();
+    Expr e;
+    if (atKeyword("some")) {
+      e = some();
+    } else if (atKeyword("every")) {
+      e = every();
+    } else if (atKeyword("not")) {
+      next();
+      Expr inner = exprWithoutWith();
+      e = new Expr.Not(inner, List.of(), loc(start));
+    } else {
+      e = exprWithoutWith();
+    }
+    List<With> withs = new ArrayList<>();
+    while (atKeyword("with")) {
+      Token w = next();
+      Term target = termInfix(false, false);
+      if (!atKeyword("as")) throw error(peek(), "expected 'as' in with modifier but found " + peek().describe());
+      next();
+      Term value = termInfix(false, false);
+      withs.add(new With(target, value, loc(w)));
+    }
+    if (!withs.isEmpty()) e = e.withWiths(List.copyOf(withs));
+    return e;
+  }
+
+  private Expr exprWithoutWith() {
+    Token start = peek();
+    Term lhs = termInfix(true, false);
+    if (at(Kind.ASSIGN) || at(Kind.UNIFY)) {
+      boolean assign = next().kind() == Kind.ASSIGN;
+      Term rhs = termInfix(false, false);
+      return new Expr.Unify(lhs, rhs, assign, List.of(), loc(start));
+    }
+    return new Expr.TermExpr(lhs, List.of(), loc(start));
+  }
+
+  private Expr some() {
+    Token start = next();
+    int save = p;
+    Term t = termInfix(true, false);
+    if (t instanceof Term.Call c && c.operator() instanceof Term.Var v
+        && (v.name().equals("internal.member_2") || v.name().equals("internal.member_3"))) {
+      if (v.name().equals("internal.member_2")) {
+        return new Expr.SomeIn(null, c.args().get(0), c.args().get(1), List.of(), loc(start));
+      }
+      return new Expr.SomeIn(c.args().get(0), c.args().get(1), c.args().get(2), List.of(), loc(start));
+    }
+    p = save;
+    List<Term.Var> vars = new ArrayList<>();
+    do {
+      Token n = peek();
+      if (n.kind() != Kind.IDENT || keyword(n.text())) throw error(n, "expected a variable name after 'some' but found " + n.describe());
+      next();
+      vars.add((Term.Var) varTerm(n));
+    } while (accept(Kind.COMMA));
+    return new Expr.SomeDecl(List.copyOf(vars), List.of(), loc(start));
+  }
+
+  private Expr every() {
+    Token start = next();
+    Term first = termRelation(false);
+    Term key = null;
+    Term value;
+    if (accept(Kind.COMMA)) {
+      key = first;
+      value = termRelation(false);
+    } else {
+      value = first;
+    }
+    if (!atKeyword("in")) throw error(peek(), "expected 'in' in every expression but found " + peek().describe());
+    next();
+    Term domain = termRelation(false);
+    Body body = braceBody();
+    return new Expr.Every(key, value, domain, body, List.of(), loc(start));
+  }
+
+  // ---------------------------------------------------------------- terms with operators
+
+  /**
+   * Full infix term. keyVal allows "k, v in xs"; noOr stops before a top-level '|'
+   * (so comprehension heads can be told from unions).
+   */
+  private Term termInfix(boolean keyVal, boolean noOr) {
+    Term lhs = termLogicOr(noOr);
+    while (true) {
+      if (keyVal && at(Kind.COMMA)) {
+        int save = p;
+        next();
+        Term lhs2 = termLogicOr(noOr);
+        if (atKeyword("in")) {
+          Token op = next();
+          Term rhs = termLogicOr(noOr);
+          lhs = call("internal.member_3", op, lhs, lhs2, rhs);
+          continue;
+        }
+        p = save;
+        return lhs;
+      }
+      if (atKeyword("in")) {
+        Token op = next();
+        Term rhs = termLogicOr(noOr);
+        lhs = call("internal.member_2", op, lhs, rhs);
+        continue;
+      }
+      return lhs;
+    }
+  }
+
+  /** Experimental 'or'/'and' keywords (logic_operators), below 'in' comparisons. */
+  private Term termLogicOr(boolean noOr) {
+    Term lhs = termLogicAnd(noOr);
+    while (experimentalLogic && atIdent("or")) {
+      Token op = next();
+      Term rhs = termLogicAnd(noOr);
+      lhs = call("internal.or", op, lhs, rhs);
+    }
+    return lhs;
+  }
+
+  private Term termLogicAnd(boolean noOr) {
+    Term lhs = termRelation(noOr);
+    while (experimentalLogic && atIdent("and")) {
+      Token op = next();
+      Term rhs = termRelation(noOr);
+      lhs = call("internal.and", op, lhs, rhs);
+    }
+    return lhs;
+  }
+
+  private Term termRelation(boolean noOr) {
+    Term lhs = termOr(noOr);
+    while (true) {
+      String op = switch (peek().kind()) {
+        case EQ -> "equal";
+        case NEQ -> "neq";
+        case LT -> "lt";
+        case LTE -> "lte";
+        case GT -> "gt";
+        case GTE -> "gte";
+        default -> null;
+      };
+      if (op == null) return lhs;
+      Token t = next();
+      lhs = call(op, t, lhs, termOr(noOr));
+    }
+  }
+
+  private Term termOr(boolean noOr) {
+    Term lhs = termAnd();
+    while (!noOr && at(Kind.BAR)) {
+      Token t = next();
+      lhs = call("or", t, lhs, termAnd());
+    }
+    return lhs;
+  }
+
+  private Term termAnd() {
+    Term lhs = termArith();
+    while (at(Kind.AMP)) {
+      Token t = next();
+      lhs = call("and", t, lhs, termArith());
+    }
+    return lhs;
+  }
+
+  private Term termArith() {
+    Term lhs = termFactor();
+    while (at(Kind.PLUS) || at(Kind.MINUS)) {
+      Token t = next();
+      lhs = call(t.kind() == Kind.PLUS ? "plus" : "minus", t, lhs, termFactor());
+    }
+    return lhs;
+  }
+
+  private Term termFactor() {
+    Term lhs = term();
+    while (at(Kind.STAR) || at(Kind.SLASH) || at(Kind.PERCENT)) {
+      Token t = next();
+      String op = t.kind() == Kind.STAR ? "mul" : t.kind() == Kind.SLASH ? "div" : "rem";
+      lhs = call(op, t, lhs, term());
+    }
+    return lhs;
+  }
+
+  private Term call(String op, Token at, Term... args) {
+    Location l = args[0].loc();
+    return new Term.Call(new Term.Var(op, loc(at)), List.of(args), l);
+  }
+
+  // ---------------------------------------------------------------- primary terms
+
+  private Term term() {
+    Token t = peek();
+    Term base;
+    switch (t.kind()) {
+      case NUMBER -> {
+        next();
+        base = new Term.Scalar(number(t, t.text()), loc(t));
+      }
+      case STRING, RAW_STRING -> {
+        next();
+        base = new Term.Scalar(StringValue.of(t.text()), loc(t));
+      }
+      case TEMPLATE, RAW_TEMPLATE -> {
+        next();
+        base = template(t);
+      }
+      case MINUS -> {
+        next();
+        Token n = peek();
+        if (n.kind() == Kind.NUMBER && !n.spaceBefore()) {
+          next();
+          base = new Term.Scalar(number(n, "-" + n.text()), loc(t));
+        } else {
+          Term operand = term();
+          return new Term.Call(new Term.Var("minus", loc(t)),
+              List.of(new Term.Scalar(NumberValue.ZERO, loc(t)), operand), loc(t));
+        }
+      }
+      case LBRACK -> base = arrayOrCompr();
+      case LBRACE -> base = setOrObject();
+      case LPAREN -> {
+        next();
+        base = termInfix(true, false);
+        expect(Kind.RPAREN, "')'");
+      }
+      case IDENT -> {
+        next();
+        switch (t.text()) {
+          case "true" -> base = new Term.Scalar(BooleanValue.TRUE, loc(t));
+          case "false" -> base = new Term.Scalar(BooleanValue.FALSE, loc(t));
+          case "null" -> base = new Term.Scalar(NullValue.INSTANCE, loc(t));
+          default -> {
+            if (t.text().equals("set") && at(Kind.LPAREN) && !peek().spaceBefore() && peek(1).kind() == Kind.RPAREN) {
+              next();
+              next();
+              base = new Term.SetLit(List.of(), loc(t));
+            } else {
+              // 'contains' is a keyword only in rule heads; elsewhere it is the builtin's name
+              if (keyword(t.text()) && !t.text().equals("contains")) {
+                throw error(t, "unexpected keyword '" + t.text() + "'");
+              }
+              base = varTerm(t);
+            }
+          }
+        }
+      }
+      default -> throw error(t, "expected a term but found " + t.describe());
+    }
+    return postfix(base);
+  }
+
+  private Term varTerm(Token t) {
+    if (t.text().equals("_")) {
+      return new Term.Var("$" + (wildcardBase[0]++), loc(t));
+    }
+    return new Term.Var(t.text(), loc(t));
+  }
+
+  private NumberValue number(Token t, String text) {
+    try {
+      return NumberValue.parse(text);
+    } catch (NumberFormatException e) {
+      throw error(t, "invalid number " + text);
+    }
+  }
+
+  /** .name, [term] and (args) directly attached to a term. */
+  private Term postfix(Term base) {
+    Term head = base;
+    List<Term> path = new ArrayList<>();
+    while (true) {
+      Token t = peek();
+      if (t.spaceBefore()) break;
+      if (t.kind() == Kind.DOT) {
+        next();
+        Token n = peek();
+        if (n.kind() != Kind.IDENT) throw error(n, "expected a name after '.' but found " + n.describe());
+        next();
+        path.add(new Term.Scalar(StringValue.of(n.text()), loc(n)));
+      } else if (t.kind() == Kind.LBRACK) {
+        next();
+        path.add(termInfix(false, false));
+        expect(Kind.RBRACK, "']'");
+      } else if (t.kind() == Kind.LPAREN) {
+        Term operator = path.isEmpty() ? head : new Term.Ref(head, List.copyOf(path), head.loc());
+        if (!isCallable(operator)) throw error(t, "cannot call " + operator + ": expected a function name");
+        next();
+        List<Term> args = new ArrayList<>();
+        if (!at(Kind.RPAREN)) {
+          do {
+            args.add(termInfix(false, false));
+          } while (accept(Kind.COMMA));
+        }
+        expect(Kind.RPAREN, "')' to close the call");
+        head = new Term.Call(operator, List.copyOf(args), operator.loc());
+        path = new ArrayList<>();
+      } else {
+        break;
+      }
+    }
+    if (path.isEmpty()) return head;
+    return new Term.Ref(head, List.copyOf(path), head.loc());
+  }
+
+  private static boolean isCallable(Term t) {
+    if (t instanceof Term.Var) return true;
+    if (t instanceof Term.Ref r && r.head() instanceof Term.Var) {
+      for (Term s : r.path()) {
+        if (!(s instanceof Term.Scalar sc && sc.value() instanceof StringValue)) return false;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private Term arrayOrCompr() {
+    Token open = next();
+    if (accept(Kind.RBRACK)) return new Term.ArrayLit(List.of(), loc(open));
+    Term first = termInfix(false, true);
+    if (at(Kind.BAR)) {
+      next();
+      Body body = query(Kind.RBRACK);
+      expect(Kind.RBRACK, "']' to close the array comprehension");
+      return new Term.ArrayCompr(first, body, loc(open));
+    }
+    List<Term> items = new ArrayList<>();
+    items.add(first);
+    while (accept(Kind.COMMA)) {
+      if (at(Kind.RBRACK)) break;
+      items.add(termInfix(false, false));
+    }
+    expect(Kind.RBRACK, "']' or ','");
+    return new Term.ArrayLit(List.copyOf(items), loc(open));
+  }
+
+  private Term setOrObject() {
+    Token open = next();
+    if (accept(Kind.RBRACE)) return new Term.ObjectLit(List.of(), List.of(), loc(open));
+    Term first = termInfix(false, true);
+    if (accept(Kind.COLON)) {
+      Term firstVal = termInfix(false, true);
+      if (at(Kind.BAR)) {
+        next();
+        Body body = query(Kind.RBRACE);
+        expect(Kind.RBRACE, "'}' to close the object comprehension");
+        return new Term.ObjectCompr(first, firstVal, body, loc(open));
+      }
+      List<Term> keys = new ArrayList<>();
+      List<Term> vals = new ArrayList<>();
+      keys.add(first);
+      vals.add(firstVal);
+      while (accept(Kind.COMMA)) {
+        if (at(Kind.RBRACE)) break;
+        keys.add(termInfix(false, false));
+        expect(Kind.COLON, "':' in object");
+        vals.add(termInfix(false, false));
+      }
+      expect(Kind.RBRACE, "'}' or ','");
+      return new Term.ObjectLit(List.copyOf(keys), List.copyOf(vals), loc(open));
+    }
+    if (at(Kind.BAR)) {
+      next();
+      Body body = query(Kind.RBRACE);
+      expect(Kind.RBRACE, "'}' to close the set comprehension");
+      return new Term.SetCompr(first, body, loc(open));
+    }
+    List<Term> items = new ArrayList<>();
+    items.add(first);
+    while (accept(Kind.COMMA)) {
+      if (at(Kind.RBRACE)) break;
+      items.add(termInfix(false, false));
+    }
+    expect(Kind.RBRACE, "'}' or ','");
+    return new Term.SetLit(List.copyOf(items), loc(open));
+  }
+
+  // ---------------------------------------------------------------- template strings
+
+  private Term template(Token t) {
+    boolean raw = t.kind() == Kind.RAW_TEMPLATE;
+    String content = t.text();
+    int base = t.start() + 2;
+    List<Object> parts = new ArrayList<>();
+    StringBuilder lit = new StringBuilder();
+    Lexer helper = new Lexer(src, file);
+    int i = 0;
+    while (i < content.length()) {
+      char c = content.charAt(i);
+      if (c == '\\' && i + 1 < content.length() && content.charAt(i + 1) == '{') {
+        lit.append('{');
+        i += 2;
+      } else if (c == '\\' && !raw) {
+        i = helper.escape(lit, base + i, t.start(), true) - base;
+      } else if (c == '{') {
+        if (lit.length() > 0) {
+          parts.add(lit.toString());
+          lit.setLength(0);
+        }
+        int exprStart = base + i + 1;
+        int close = helper.skipBalanced(exprStart, t.start()) - 1;
+        int line = t.line();
+        int lineStart = t.start() - (t.column() - 1);
+        for (int k = t.start(); k < exprStart; k++) {
+          if (src.charAt(k) == '\n') {
+            line++;
+            lineStart = k + 1;
+          }
+        }
+        Lexer sub = new Lexer(src, file, exprStart, close, line, lineStart).run();
+        Parser ps = new Parser(src, file, sub, v1, wildcardBase);
+        ps.futureKeywords.addAll(futureKeywords);
+        ps.experimentalLogic = experimentalLogic;
+        if (ps.at(Kind.EOF)) throw error(t, "empty template expression");
+        Expr e = ps.literal();
+        if (!ps.at(Kind.EOF)) throw ps.error(ps.peek(), "unexpected " + ps.peek().describe() + " in template expression");
+        if (!(e instanceof Expr.TermExpr)) throw error(t, "template expressions must be terms");
+        parts.add(e);
+        i = close + 1 - base;
+      } else {
+        lit.append(c);
+        i++;
+      }
+    }
+    if (lit.length() > 0) parts.add(lit.toString());
+    return new Term.TemplateString(List.copyOf(parts), loc(t));
+  }
+
+  // ---------------------------------------------------------------- annotations
+
+  private List<Module.Annotation> annotations() {
+    List<Module.Annotation> out = new ArrayList<>();
+    for (int i = 0; i < comments.size(); i++) {
+      Lexer.Comment c = comments.get(i);
+      if (!c.text().trim().equals("METADATA")) continue;
+      StringBuilder yaml = new StringBuilder();
+      int lastLine = c.line();
+      int j = i + 1;
+      while (j < comments.size() && comments.get(j).line() == lastLine + 1) {
+        String text = comments.get(j).text();
+        yaml.append(text.startsWith(" ") ? text.substring(1) : text).append('\n');
+        lastLine = comments.get(j).line();
+        j++;
+      }
+      out.add(new Module.Annotation(yaml.toString(), new Location(file, c.line(), c.column(), 0), lastLine + 1));
+      i = j - 1;
+    }
+    return out;
+  }
+
+  private static List<Rule> attachAnnotations(List<Rule> rules, List<Module.Annotation> annotations) {
+    List<Rule> out = new ArrayList<>(rules.size());
+    for (Rule r : rules) {
+      String ann = null;
+      for (Module.Annotation a : annotations) {
+        if (a.appliesToLine() == r.loc().line()) ann = a.yaml();
+      }
+      out.add(ann == null ? r : new Rule(r.kind(), r.ref(), r.args(), r.key(), r.value(), r.assign(), r.body(),
+          r.elseRule(), r.isDefault(), ann, r.loc()));
+    }
+    return out;
+  }
+}
