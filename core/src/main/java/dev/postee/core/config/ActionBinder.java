@@ -7,12 +7,12 @@ import dev.postee.core.config.Requirement.RequiredUnless;
 import dev.postee.core.config.ValueReader.Block;
 import dev.postee.core.config.YamlNode.Entry;
 import dev.postee.core.config.YamlNode.Mapping;
+import dev.postee.core.config.YamlNode.Scalar;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,7 +63,7 @@ final class ActionBinder {
     String written = entry.map(e -> reader.string(e, context, true)).orElse(null);
     if (written == null) {
       problems.error(entry.map(e -> e.key().location()).orElse(mapping.location()), context
-          + " has no type; expected one of " + Messages.list(ActionTypes.names()));
+          + " has no type; expected one of " + String.join(", ", ActionTypes.names()));
       return null;
     }
     Optional<ActionType> type = ActionTypes.get(written);
@@ -125,12 +125,9 @@ final class ActionBinder {
       case STRING_LIST_MAP -> nullIfEmpty(reader.stringListMap(entry, context));
       case NESTED -> throw new AssertionError("handled above");
     };
-    if (value instanceof String text && !spec.allowedValues().isEmpty()
-        && !spec.allowedValues().contains(text.toLowerCase(Locale.ROOT))) {
+    if (value instanceof String text && !spec.allows(text)) {
       problems.error(where, context + ": '" + spec.name() + "' must be one of "
-          + Messages.list(spec.allowedValues().stream().map(v -> v.toUpperCase(Locale.ROOT)).sorted().toList())
-          + ", but found '" + text + "'");
-      return null;
+          + String.join(", ", spec.allowedValues()) + ", but found '" + text + "'");
     }
     return value == null ? null : new Field(value, where, null);
   }
@@ -157,17 +154,18 @@ final class ActionBinder {
   private void checkRequirements(Block block, ActionType type, BoundSettings settings, String context) {
     String subject = context + " (" + type.name() + ")";
     for (FieldSpec spec : type.fields()) {
-      if (spec.mandatory() && !isSet(settings.raw(spec.name()))) {
+      if (spec.mandatory() && !given(block, settings, spec.name())) {
         missing(block, spec.name(), subject + " is enabled but its '" + spec.name() + "' is "
             + (block.has(spec.name()) ? "empty" : "missing") + "; " + type.name() + " actions need it");
       }
     }
     for (Requirement requirement : type.requirements()) {
       switch (requirement) {
-        case AtLeastOneOf one when one.fields().stream().noneMatch(f -> isSet(settings.raw(f))) ->
+        case AtLeastOneOf one when one.fields().stream().noneMatch(f -> given(block, settings, f)) ->
             missing(block, one.fields().get(0), subject + " is enabled but has none of "
                 + String.join(", ", one.fields()) + "; give one of them");
-        case RequiredUnless rule when !isSet(settings.raw(rule.field())) && !isSet(settings.raw(rule.unlessSet())) ->
+        case RequiredUnless rule
+            when !given(block, settings, rule.field()) && !given(block, settings, rule.unlessSet()) ->
             missing(block, rule.field(), subject + " is enabled but its '" + rule.field() + "' is "
                 + (block.has(rule.field()) ? "empty" : "missing") + "; it is needed unless '" + rule.unlessSet()
                 + "' is set");
@@ -181,6 +179,19 @@ final class ActionBinder {
 
   private void missing(Block block, String key, String message) {
     problems.error(block.entry(key).map(e -> e.key().location()).orElse(block.location()), message);
+  }
+
+  /**
+   * Whether the field has a value for requirement checks. A value that could not be read was already
+   * reported as the wrong shape; it counts as given so it is not reported as missing too.
+   */
+  private static boolean given(Block block, BoundSettings settings, String key) {
+    if (settings.has(key)) {
+      return isSet(settings.raw(key));
+    }
+    return block.entry(key).map(Entry::value)
+        .filter(value -> !(value instanceof Scalar scalar) || !scalar.isNull() && !scalar.text().isBlank())
+        .isPresent();
   }
 
   /** Set = a value a user meant: not blank, not false, not a list of blanks. */

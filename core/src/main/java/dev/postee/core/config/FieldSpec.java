@@ -1,10 +1,6 @@
 package dev.postee.core.config;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * One field an action type knows.
@@ -12,23 +8,23 @@ import java.util.stream.Collectors;
  * @param name the key, lower-case
  * @param mandatory an enabled action must give it a non-empty value
  * @param verbatim a script or body text: no {@code $VAR} substitution (the shell needs its {@code $})
- * @param allowedValues the only values accepted, lower-case (compared ignoring case); empty = any
+ * @param allowedValues the only values accepted, compared ignoring case; empty = any
  * @param nestedFields the fields of a {@link FieldKind#NESTED} block
  */
 public record FieldSpec(
-    String name, FieldKind kind, boolean mandatory, boolean verbatim, Set<String> allowedValues,
+    String name, FieldKind kind, boolean mandatory, boolean verbatim, List<String> allowedValues,
     List<FieldSpec> nestedFields) {
   public FieldSpec {
-    allowedValues = Set.copyOf(allowedValues);
+    allowedValues = List.copyOf(allowedValues);
     nestedFields = List.copyOf(nestedFields);
   }
 
   public static FieldSpec optional(String name, FieldKind kind) {
-    return new FieldSpec(name, kind, false, false, Set.of(), List.of());
+    return new FieldSpec(name, kind, false, false, List.of(), List.of());
   }
 
   public static FieldSpec required(String name, FieldKind kind) {
-    return new FieldSpec(name, kind, true, false, Set.of(), List.of());
+    return new FieldSpec(name, kind, true, false, List.of(), List.of());
   }
 
   public FieldSpec asVerbatim() {
@@ -36,8 +32,12 @@ public record FieldSpec(
   }
 
   public FieldSpec allowing(String... values) {
-    Set<String> allowed = Arrays.stream(values).map(v -> v.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-    return new FieldSpec(name, kind, mandatory, verbatim, allowed, nestedFields);
+    return new FieldSpec(name, kind, mandatory, verbatim, List.of(values), nestedFields);
+  }
+
+  /** True when {@code value} is accepted: any value when no set is given, else one of it ignoring case. */
+  public boolean allows(String value) {
+    return allowedValues.isEmpty() || allowedValues.stream().anyMatch(value::equalsIgnoreCase);
   }
 
   public FieldSpec withFields(FieldSpec... fields) {
