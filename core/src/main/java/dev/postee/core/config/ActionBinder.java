@@ -62,8 +62,10 @@ final class ActionBinder {
     Optional<Entry> entry = mapping.entry("type");
     String written = entry.map(e -> reader.string(e, context, true)).orElse(null);
     if (written == null) {
-      problems.error(entry.map(e -> e.key().location()).orElse(mapping.location()), context
-          + " has no type; expected one of " + String.join(", ", ActionTypes.names()));
+      if (entry.isEmpty() || entry.get().value() instanceof Scalar) { // else reported as the wrong shape
+        problems.error(entry.map(e -> e.key().location()).orElse(mapping.location()), context
+            + " has no type; expected one of " + String.join(", ", ActionTypes.names()));
+      }
       return null;
     }
     Optional<ActionType> type = ActionTypes.get(written);

@@ -79,7 +79,7 @@ final class ConfigBinder {
     }
 
     List<RunnerConfig> runners = top.items("runners", "a list of runners (each '- name: ...')").stream()
-        .map(item -> runner(item)).flatMap(Optional::stream).toList();
+        .map(this::runner).flatMap(Optional::stream).toList();
     List<TemplateConfig> templates = top.items("templates", "a list of templates (each '- name: ...')").stream()
         .map(this::template).flatMap(Optional::stream).toList();
     String actionsKey = alias(top, "actions", "outputs");
@@ -277,7 +277,6 @@ final class ConfigBinder {
         problems.error(block.entry("legacy-scan-renderer").orElseThrow().value().location(), block.context()
             + ": 'legacy-scan-renderer' must be one of " + Messages.list(LEGACY_RENDERERS) + ", but found '"
             + legacy + "'");
-        legacy = null;
       }
       List<String> sources = new ArrayList<>();
       for (String key : TEMPLATE_SOURCES) {

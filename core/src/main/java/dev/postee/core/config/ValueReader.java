@@ -70,7 +70,7 @@ final class ValueReader {
       String name = string("name");
       if (name == null && !has("name")) {
         problems.error(location(), context + " has no name; every " + kind + " needs a unique 'name'");
-      } else if (name == null) {
+      } else if (name == null && entry("name").orElseThrow().value() instanceof Scalar) {
         problems.error(entry("name").orElseThrow().key().location(), context + ": 'name' is empty; every " + kind
             + " needs a unique name");
       }

@@ -251,6 +251,25 @@ class ConfigValidationTest {
   }
 
   @Test
+  void aWrongShapeIsReportedOnceNotAlsoAsMissing() {
+    ConfigLoadResult result = load("""
+        actions:
+        - name: [a]
+          type: [slack]
+          enable: true
+        - name: w
+          type: webhook
+          enable: true
+          url: {host: x}
+        """);
+
+    assertThat(result.errors()).extracting(ConfigProblem::message).containsExactly(
+        "action at line 2: 'name' must be a string, but found a list (of 1 item)",
+        "action at line 2: 'type' must be a string, but found a list (of 1 item)",
+        "action 'w': 'url' must be a string, but found a mapping");
+  }
+
+  @Test
   void mandatoryFieldsAreRequiredOnlyForEnabledActions() {
     ConfigLoadResult result = load("""
         actions:
@@ -517,6 +536,17 @@ class ConfigValidationTest {
         "action 'w': 'max-attempts' must be between 1 and 1000 (1 = no retry), but found 0",
         "action 'w': 'retry-initial-delay' must not be longer than 'retry-max-delay'");
     assertThat(result.errors().get(0).location()).isEqualTo(at(1, 14));
+  }
+
+  @Test
+  void anUnknownConfigTypeIsAWarning() {
+    ConfigLoadResult result = load("type: master\n");
+    assertThat(result.isLoaded()).isTrue();
+    assertThat(result.warnings()).singleElement().satisfies(w -> {
+      assertThat(w.location()).isEqualTo(at(1, 7));
+      assertThat(w.message()).isEqualTo("'type' is 'master', which this product does not use; expected one of"
+          + " controller, runner, standalone (the mode is chosen on the command line)");
+    });
   }
 
   @Test

@@ -42,7 +42,7 @@ class EnvSubstitutionTest {
 
   @Test
   void replacesBracedReferencesInsideStringsListsAndMaps() {
-    Settings settings = settingsOf("""
+    PosteeConfig config = load("""
         actions:
         - name: h
           type: http
@@ -56,18 +56,12 @@ class EnvSubstitutionTest {
           enable: true
           env: ["TOKEN=${JIRA_TOKEN}", "PLAIN=x"]
           input-file: /opt/scripts/${JIRA_TOKEN}.sh
-        """, "h");
+        """).configOrThrow();
 
-    assertThat(settings.string("url")).contains("https://api.example.com/tok-123/events");
-    assertThat(settings.stringListMap("headers")).containsEntry("Authorization", List.of("Bearer hunter2"));
-    Settings exec = load("""
-        actions:
-        - name: e
-          type: exec
-          enable: true
-          env: ["TOKEN=${JIRA_TOKEN}", "PLAIN=x"]
-          input-file: /opt/scripts/${JIRA_TOKEN}.sh
-        """).configOrThrow().action("e").orElseThrow().settings();
+    Settings http = config.action("h").orElseThrow().settings();
+    assertThat(http.string("url")).contains("https://api.example.com/tok-123/events");
+    assertThat(http.stringListMap("headers")).containsEntry("Authorization", List.of("Bearer hunter2"));
+    Settings exec = config.action("e").orElseThrow().settings();
     assertThat(exec.strings("env")).containsExactly("TOKEN=tok-123", "PLAIN=x");
     assertThat(exec.string("input-file")).contains("/opt/scripts/tok-123.sh");
   }
