@@ -21,12 +21,4 @@ public record RoutePlugins(
   public RoutePlugins {
     uniqueMessageProps = List.copyOf(uniqueMessageProps);
   }
-
-  public boolean deduplicates() {
-    return !uniqueMessageProps.isEmpty();
-  }
-
-  public boolean aggregates() {
-    return aggregateMessageNumber != null || aggregateMessageTimeout != null;
-  }
 }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postee.core.config.ConfigProblem.Severity;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each validation rule of SPEC §4.4, with inline YAML so it runs without ../shared. */
 class ConfigValidationTest {
@@ -637,7 +640,8 @@ class ConfigValidationTest {
     assertThatThrownBy(result::configOrThrow)
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("test.yaml is not a valid config (4 error(s)):\n")
-        .hasMessageContaining("test.yaml:3:13: error: route 'r': action 'missing' is not defined");
+        .hasMessageContaining("test.yaml:3:13: error: route 'r': action 'missing' is not defined")
+        .satisfies(e -> assertThat(((InvalidConfigException) e).result()).isSameAs(result));
   }
 
   @Test
@@ -661,19 +665,18 @@ class ConfigValidationTest {
   }
 
   @Test
-  void unreadableFilesAreReportedNotThrown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void unreadableFilesAreReportedNotThrown(@TempDir Path dir) throws Exception {
     ConfigLoadResult missing = ConfigLoader.defaults().load(dir.resolve("absent.yaml"));
     assertThat(onlyError(missing).format()).isEqualTo(dir.resolve("absent.yaml")
         + ": error: the config file does not exist; check the path (--cfgfile or POSTEE_CFG)");
 
-    java.nio.file.Path latin1 = dir.resolve("latin1.yaml");
-    java.nio.file.Files.write(latin1, new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE9, '\n'});
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(latin1, new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE9, '\n'});
     assertThat(onlyError(ConfigLoader.defaults().load(latin1)).message())
         .isEqualTo("the file is not UTF-8 text; save it as UTF-8");
 
-    java.nio.file.Path good = dir.resolve("good.yaml");
-    java.nio.file.Files.writeString(good, "\uFEFFname: with-bom\n");
+    Path good = dir.resolve("good.yaml");
+    Files.writeString(good, "\uFEFFname: with-bom\n");
     assertThat(ConfigLoader.defaults().load(good).configOrThrow().name()).isEqualTo("with-bom");
   }
 }
