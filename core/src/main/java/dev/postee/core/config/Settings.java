@@ -29,8 +29,17 @@ public interface Settings {
   /** A duration written as "30s", "10m", "1h", "2d" or bare seconds. */
   Optional<Duration> duration(String key);
 
-  /** A map of string to list of strings (http headers); single strings become one-element lists. */
+  /**
+   * A map of string to list of strings (http headers); single strings become one-element lists.
+   * Names keep their case. Empty when absent.
+   */
   Map<String, List<String>> stringListMap(String key);
+
+  /**
+   * A map of string to string (docker-volume-mounts, kubernetes labels); names keep their case.
+   * Empty when absent.
+   */
+  Map<String, String> stringMap(String key);
 
   /** A nested block (e.g. kubernetes kube-actions), or empty. */
   Optional<Settings> nested(String key);
