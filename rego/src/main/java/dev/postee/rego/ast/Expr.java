@@ -26,6 +26,11 @@ public sealed interface Expr {
     public Expr withWiths(List<With> w) { return new Not(expr, w, loc); }
   }
 
+  /** not { body } (negation of a whole body, OPA's future.keywords.not). */
+  record NotBody(Body body, List<With> withs, Location loc) implements Expr {
+    public Expr withWiths(List<With> w) { return new NotBody(body, w, loc); }
+  }
+
   /** some x, y (declaration only). */
   record SomeDecl(List<Term.Var> vars, List<With> withs, Location loc) implements Expr {
     public Expr withWiths(List<With> w) { return new SomeDecl(vars, w, loc); }

@@ -145,7 +145,14 @@ public final class Parser {
     };
   }
 
-  private boolean atKeyword(String word) { return atIdent(word) && keyword(word); }
+  private boolean atKeyword(String word) { return atIdent(word) && keyword(word) && !startsRef(); }
+
+  /** A name directly followed by '.' or '[' starts a reference, even when the name is a keyword. */
+  private boolean startsRef() {
+    Token n = peek(1);
+    return (n.kind() == Kind.DOT || n.kind() == Kind.LBRACK) && !n.spaceBefore()
+        && (n.kind() != Kind.DOT || peek(2).kind() == Kind.IDENT);
+  }
 
   // ---------------------------------------------------------------- module
 
@@ -156,11 +163,11 @@ public final class Parser {
     Term.Ref pkgRef = refOfNames("package path");
     List<String> pkgPath = refToStrings(pkgRef);
     List<Module.Import> imports = new ArrayList<>();
-    while (atIdent("import")) imports.add(importDecl());
+    while (atIdent("import") && !startsRef()) imports.add(importDecl());
     List<Rule> rules = new ArrayList<>();
     while (!at(Kind.EOF)) {
-      if (atIdent("import")) throw error(peek(), "imports must come before rules");
-      if (atIdent("package")) throw error(peek(), "unexpected second 'package' declaration");
+      if (atIdent("import") && !startsRef()) throw error(peek(), "imports must come before rules");
+      if (atIdent("package") && !startsRef()) throw error(peek(), "unexpected second 'package' declaration");
       rules.addAll(rule());
     }
     List<Module.Annotation> annotations = annotations();
@@ -181,10 +188,11 @@ public final class Parser {
         }
         if (parts.size() == 2) {
           futureKeywords.addAll(V1_KEYWORDS);
+          futureKeywords.add("not");
         } else if (parts.size() == 3 && V1_KEYWORDS.contains(parts.get(2))) {
           futureKeywords.add(parts.get(2));
         } else if (parts.size() == 3 && parts.get(2).equals("not")) {
-          // 'not' is always a keyword; importing it is accepted as OPA does
+          futureKeywords.add("not"); // enables negated bodies: not { ... }
         } else if (parts.size() == 3 && (parts.get(2).equals("and") || parts.get(2).equals("or"))) {
           experimentalLogic = true;
         } else {
@@ -246,12 +254,12 @@ public final class Parser {
   private List<Rule> rule() {
     Token start = peek();
     boolean isDefault = false;
-    if (atIdent("default")) {
+    if (atIdent("default") && !startsRef()) {
       next();
       isDefault = true;
     }
     if (!at(Kind.IDENT)) throw error(peek(), "expected a rule name but found " + peek().describe());
-    if (keyword(peek().text()) && !isDefault) {
+    if (keyword(peek().text()) && !isDefault && !startsRef()) {
       throw error(peek(), "unexpected keyword '" + peek().text() + "': expected a rule");
     }
     List<Term> ref = headRef();
@@ -259,10 +267,9 @@ public final class Parser {
     if (at(Kind.LPAREN) && !peek().spaceBefore()) {
       next();
       args = new ArrayList<>();
-      if (!at(Kind.RPAREN)) {
-        do {
-          args.add(termInfix(false, false));
-        } while (accept(Kind.COMMA));
+      while (!at(Kind.RPAREN)) {
+        args.add(termInfix(false, false));
+        if (!accept(Kind.COMMA)) break;
       }
       expect(Kind.RPAREN, "')' after function arguments");
     }
@@ -313,7 +320,7 @@ public final class Parser {
       bodies.add(emptyBody(start));
     }
     Rule elseChain = null;
-    if (atIdent("else")) {
+    if (atIdent("else") && !startsRef()) {
       if (kind != Rule.Kind.SINGLE_VALUE && kind != Rule.Kind.FUNCTION) throw error(peek(), "'else' keyword cannot be used on multi-value rules");
       elseChain = elseClause(ref, args);
     }
@@ -373,14 +380,27 @@ public final class Parser {
       body = emptyBody(start);
     }
     Rule next = null;
-    if (atIdent("else")) next = elseClause(ref, args);
+    if (atIdent("else") && !startsRef()) next = elseClause(ref, args);
     return new Rule(args != null ? Rule.Kind.FUNCTION : Rule.Kind.SINGLE_VALUE, List.copyOf(ref),
         args == null ? null : List.copyOf(args), null, value, assign, body, next, false, null, loc(start));
   }
 
   private Body ruleBody() {
-    if (at(Kind.LBRACE)) return braceBody();
     Token start = peek();
+    if (at(Kind.LBRACE)) {
+      int save = p;
+      try {
+        return braceBody();
+      } catch (ParseException notABody) {
+        // `if {x: y | ...}`: a single expression that starts with a brace (a comprehension or literal)
+        p = save;
+        try {
+          return new Body(List.of(literal()), loc(start));
+        } catch (ParseException alsoNot) {
+          throw notABody;
+        }
+      }
+    }
     Expr e = literal();
     return new Body(List.of(e), loc(start));
   }
@@ -434,8 +454,13 @@ public final class Parser {
       e = every();
     } else if (atKeyword("not")) {
       next();
-      Expr inner = exprWithoutWith();
-      e = new Expr.Not(inner, List.of(), loc(start));
+      if (at(Kind.LBRACE) && futureKeywords.contains("not")) {
+        Body b = braceBody();
+        e = new Expr.NotBody(b, List.of(), loc(start));
+      } else {
+        Expr inner = exprWithoutWith();
+        e = new Expr.Not(inner, List.of(), loc(start));
+      }
     } else {
       e = exprWithoutWith();
     }
@@ -655,7 +680,8 @@ public final class Parser {
       }
       case IDENT -> {
         next();
-        switch (t.text()) {
+        boolean refHead = (at(Kind.DOT) && peek(1).kind() == Kind.IDENT || at(Kind.LBRACK)) && !peek().spaceBefore();
+        switch (refHead ? "" : t.text()) {
           case "true" -> base = new Term.Scalar(BooleanValue.TRUE, loc(t));
           case "false" -> base = new Term.Scalar(BooleanValue.FALSE, loc(t));
           case "null" -> base = new Term.Scalar(NullValue.INSTANCE, loc(t));
@@ -666,7 +692,7 @@ public final class Parser {
               base = new Term.SetLit(List.of(), loc(t));
             } else {
               // 'contains' is a keyword only in rule heads; elsewhere it is the builtin's name
-              if (keyword(t.text()) && !t.text().equals("contains")) {
+              if (keyword(t.text()) && !t.text().equals("contains") && !refHead) {
                 throw error(t, "unexpected keyword '" + t.text() + "'");
               }
               base = varTerm(t);
@@ -716,10 +742,9 @@ public final class Parser {
         if (!isCallable(operator)) throw error(t, "cannot call " + operator + ": expected a function name");
         next();
         List<Term> args = new ArrayList<>();
-        if (!at(Kind.RPAREN)) {
-          do {
-            args.add(termInfix(false, false));
-          } while (accept(Kind.COMMA));
+        while (!at(Kind.RPAREN)) {
+          args.add(termInfix(false, false));
+          if (!accept(Kind.COMMA)) break;
         }
         expect(Kind.RPAREN, "')' to close the call");
         head = new Term.Call(operator, List.copyOf(args), operator.loc());

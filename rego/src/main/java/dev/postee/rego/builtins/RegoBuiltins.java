@@ -21,9 +21,8 @@ public final class RegoBuiltins implements BuiltinRegistrar {
       Args.string(a, 0);
       return BooleanValue.TRUE;
     });
-    r.function("opa.runtime", (ctx, a) -> ObjectValue.ofStrings(
-        "version", StringValue.of("postee-jvm"),
-        "env", ObjectValue.EMPTY));
+    // OPA returns {} when no runtime information is configured; we never expose the environment.
+    r.function("opa.runtime", (ctx, a) -> ObjectValue.EMPTY);
   }
 
   static boolean member(Value x, Value coll) {

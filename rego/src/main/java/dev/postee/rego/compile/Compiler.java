@@ -87,6 +87,14 @@ public final class Compiler {
       Set<String> names = packageRuleNames.computeIfAbsent(m.packagePath(), k -> new HashSet<>());
       for (Rule r : m.rules()) names.add(r.name());
     }
+    for (Module m : modules) {
+      RuleNode node = root;
+      for (String seg : m.packagePath()) {
+        final RuleNode parent = node;
+        node = parent.children.computeIfAbsent(StringValue.of(seg), k -> new RuleNode(append(parent.path, k)));
+      }
+      node.isPackage = true;
+    }
     List<Pending> pending = new ArrayList<>();
     for (Module m : modules) {
       for (Rule r : m.rules()) {
@@ -202,7 +210,7 @@ public final class Compiler {
   }
 
   private static boolean markRulesBelow(RuleNode n) {
-    boolean any = n.hasRules();
+    boolean any = n.hasRules() || n.isPackage;
     for (RuleNode c : n.children.values()) any |= markRulesBelow(c);
     n.hasRulesBelow = any;
     return any;
@@ -284,6 +292,9 @@ public final class Compiler {
     if (r.key() != null) collectNames(r.key(), names);
     if (r.value() != null) collectNames(r.value(), names);
     for (Term t : tail) collectNames(t, names);
+    Set<String> declared = new HashSet<>();
+    for (Expr e : r.body().exprs()) collectDeclared(e, declared);
+    names.removeAll(declared);
     Scope top = new Scope(null, names);
     List<IR.Expr> extra = new ArrayList<>();
     BitSet safe = new BitSet();
@@ -308,9 +319,7 @@ public final class Compiler {
     }
     if (r.isDefault()) {
       IR.T value = term(ctx, top, r.value());
-      BitSet vars = new BitSet();
-      collectSlots(value, vars);
-      if (params == null && !vars.isEmpty()) {
+      if (params == null && !top.owned.isEmpty()) {
         error(CompileError.COMPILE, r.loc(), "default rule value cannot contain variables: default " + refText(r));
         return null;
       }
@@ -394,9 +403,27 @@ public final class Compiler {
 
   // --------------------------------------------------------------- names in bodies
 
-  /** Names of variables used directly in a body (not inside nested closures). */
+  /**
+   * Names a closure may share with this body: variables used directly in it (not inside nested
+   * closures) and not declared in it with := or some (a declared name is a new variable).
+   */
   private static void collectNames(Body b, Set<String> out) {
     for (Expr e : b.exprs()) collectNames(e, out);
+    Set<String> declared = new HashSet<>();
+    for (Expr e : b.exprs()) collectDeclared(e, declared);
+    out.removeAll(declared);
+  }
+
+  private static void collectDeclared(Expr e, Set<String> out) {
+    switch (e) {
+      case Expr.Unify u when u.assign() -> collectNames(u.lhs(), out);
+      case Expr.SomeDecl s -> { for (Term.Var v : s.vars()) out.add(v.name()); }
+      case Expr.SomeIn s -> {
+        if (s.key() != null) collectNames(s.key(), out);
+        collectNames(s.value(), out);
+      }
+      default -> { }
+    }
   }
 
   private static void collectNames(Expr e, Set<String> out) {
@@ -416,6 +443,7 @@ public final class Compiler {
         collectNames(s.collection(), out);
       }
       case Expr.Every ev -> collectNames(ev.domain(), out);
+      case Expr.NotBody nb -> { }
     }
     for (Expr.With w : e.withs()) collectNames(w.value(), out);
   }
@@ -592,6 +620,19 @@ public final class Compiler {
         IR.T key = si.key() == null ? null : term(ctx, s, si.key());
         IR.T value = term(ctx, s, si.value());
         return new IR.Expr(IR.Kind.SOME_IN, key, value, coll, null, null, withs, e.loc());
+      }
+      case Expr.NotBody nb -> {
+        Set<String> names = new HashSet<>();
+        collectNames(nb.body(), names);
+        Scope inner = new Scope(s, names);
+        List<IR.Expr> exprs = body(ctx, inner, nb.body());
+        IR.Body b = reorder(ctx, exprs, null, nb.loc(), inner);
+        if (b == null) throw new CompileAbort();
+        IR.Expr out = new IR.Expr(IR.Kind.NOT_BODY, null, null, null, null, b, withs, e.loc());
+        BitSet cap = usedSlots(b);
+        cap.andNot(inner.ownedDeep());
+        captured.put(out, cap);
+        return out;
       }
       case Expr.Every ev -> {
         IR.T domain = term(ctx, s, ev.domain());
@@ -1109,6 +1150,10 @@ public final class Compiler {
         outs.or(vb);
         return outs;
       }
+      case NOT_BODY -> {
+        BitSet cap = captured.get(e);
+        return cap == null || subset(cap, safe) ? new BitSet() : null;
+      }
       case EVERY -> {
         BitSet outs = evaluable(e.c, safe);
         if (outs == null) return null;
@@ -1161,7 +1206,7 @@ public final class Compiler {
         k.or(v);
         return k;
       }
-      case IR.Call c -> { return evaluableAll(c.args, safe); }
+      case IR.Call c -> { return evaluableFixpoint(c.args, safe); }
       case IR.ArrCompr x -> { return capturedSafe(x, safe); }
       case IR.SetCompr x -> { return capturedSafe(x, safe); }
       case IR.ObjCompr x -> { return capturedSafe(x, safe); }
@@ -1173,6 +1218,28 @@ public final class Compiler {
   private BitSet capturedSafe(Object node, BitSet safe) {
     BitSet cap = captured.get(node);
     return cap == null || subset(cap, safe) ? new BitSet() : null;
+  }
+
+  /** Like evaluableAll, but in any order: a ref in one argument may bind a variable of another. */
+  private BitSet evaluableFixpoint(IR.T[] ts, BitSet safe) {
+    BitSet outs = new BitSet();
+    boolean[] done = new boolean[ts.length];
+    int remaining = ts.length;
+    boolean progress = true;
+    while (remaining > 0 && progress) {
+      progress = false;
+      for (int i = 0; i < ts.length; i++) {
+        if (done[i]) continue;
+        BitSet o = evaluable(ts[i], union(safe, outs));
+        if (o != null) {
+          outs.or(o);
+          done[i] = true;
+          remaining--;
+          progress = true;
+        }
+      }
+    }
+    return remaining == 0 ? outs : null;
   }
 
   private BitSet evaluableAll(IR.T[] ts, BitSet safe) {
@@ -1381,7 +1448,12 @@ public final class Compiler {
           int i = 0;
           boolean reachesRules = true;
           for (; i < r.path.length; i++) {
-            if (!(r.path[i] instanceof IR.Const c)) break;
+            if (!(r.path[i] instanceof IR.Const c)) {
+              // a dynamic segment: which rules are reached is only known at run time, where
+              // actual recursion is detected; a static error here would reject valid policies
+              reachesRules = n.hasRules();
+              break;
+            }
             RuleNode next = n.children.get(c.value);
             if (next == null) {
               reachesRules = false;
@@ -1391,8 +1463,9 @@ public final class Compiler {
             if (n.hasRules()) break;
           }
           if (reachesRules) addRuleNodes(n, deps);
+        } else {
+          depsOf(r.head, deps);
         }
-        depsOf(r.head, deps);
         for (IR.T p : r.path) depsOf(p, deps);
       }
       case IR.DataRoot d -> addRuleNodes(root, deps);

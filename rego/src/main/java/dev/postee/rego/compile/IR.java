@@ -122,7 +122,7 @@ public final class IR {
 
   // ------------------------------------------------------------------ expressions
 
-  public enum Kind { TERM, UNIFY, NOT, SOME_IN, EVERY }
+  public enum Kind { TERM, UNIFY, NOT, NOT_BODY, SOME_IN, EVERY }
 
   /** A compiled body literal. */
   public static final class Expr {
@@ -131,7 +131,7 @@ public final class IR {
     public final T b;       // UNIFY: rhs; SOME_IN/EVERY: value
     public final T c;       // SOME_IN/EVERY: collection
     public final Expr inner; // NOT
-    public final Body body;  // EVERY
+    public final Body body;  // EVERY, NOT_BODY
     public final With[] withs;
     public final Location loc;
 

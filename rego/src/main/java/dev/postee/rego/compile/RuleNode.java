@@ -23,6 +23,8 @@ public final class RuleNode {
   /** Set while building the tree, before bodies are compiled: function rules live here. */
   boolean declaredFunction;
   int declaredArity = -1;
+  /** A module's package path ends here: the document exists (possibly empty) even without rules. */
+  boolean isPackage;
 
   RuleNode(Value[] path) { this.path = path; }
 

@@ -68,6 +68,22 @@ public final class ConformanceRunner {
     }
   }
 
+  /** OPA's test harness registers test.sleep(duration) for the time-caching case; so do we. */
+  private static final dev.postee.rego.builtins.BuiltinRegistry HARNESS_BUILTINS =
+      dev.postee.rego.builtins.BuiltinRegistry.standard().withCustom(
+          dev.postee.rego.builtins.BuiltinCatalogue.Decl.of("test.sleep", "(string) => null"),
+          (ctx, args) -> {
+            String d = ((StringValue) args[0]).value();
+            long ms = d.endsWith("ms") ? Long.parseLong(d.substring(0, d.length() - 2))
+                : d.endsWith("s") ? Long.parseLong(d.substring(0, d.length() - 1)) * 1000 : Long.parseLong(d);
+            try {
+              Thread.sleep(ms);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return dev.postee.rego.value.NullValue.INSTANCE;
+          });
+
   private final List<Skip> skips;
   private final Duration timeout;
 
@@ -161,7 +177,7 @@ public final class ConformanceRunner {
         ? "error " + (wantCode == null ? "" : wantCode) + (wantError == null || wantError.isEmpty() ? "" : " \"" + wantError + "\"")
         : describeRows(wantResult);
     try {
-      Rego.Builder b = Rego.builder().syntax(Parser.Syntax.V1).experimentalKeywords(experimental);
+      Rego.Builder b = Rego.builder().syntax(Parser.Syntax.V1).experimentalKeywords(experimental).builtins(HARNESS_BUILTINS);
       List<Object> modules = (List<Object>) c.getOrDefault("modules", List.of());
       for (int i = 0; modules != null && i < modules.size(); i++) b.module("test-" + i + ".rego", String.valueOf(modules.get(i)));
       PreparedPolicy policy = b.compile();

@@ -267,6 +267,9 @@ public final class Evaluator implements BuiltinContext {
       case EVERY -> {
         return evalTerm(f, e.c, dom -> every(f, e, dom) ? k.go() : true);
       }
+      case NOT_BODY -> {
+        return evalBody(f, e.body.exprs, 0, () -> false) ? k.go() : true;
+      }
     }
     throw new IllegalStateException();
   }
@@ -328,6 +331,44 @@ public final class Evaluator implements BuiltinContext {
   }
 
   // =================================================================== with
+
+  /** Runs body with e's with-modifiers applied (the body sees the modified state). */
+  private void applyWithsThen(Value[] f, IR.Expr e, K body) {
+    State child = state.derive();
+    for (IR.With w : e.withs) {
+      if (w.valueFunction != null) {
+        if (w.target == IR.With.Target.BUILTIN) {
+          if (child.builtinMocks == null) child.builtinMocks = new HashMap<>();
+          child.builtinMocks.put(w.builtin, w);
+        } else {
+          if (child.functionMocks == null) child.functionMocks = new HashMap<>();
+          child.functionMocks.put(w.function, w);
+        }
+        continue;
+      }
+      Object g = ground(f, w.value);
+      if (!(g instanceof Value v)) continue;
+      switch (w.target) {
+        case INPUT -> child.input = w.path.length == 0 ? v : setPath(child.input, w.path, v, 0);
+        case DATA -> child.overrides = withOverride(child.overrides, w.path, v);
+        case BUILTIN -> {
+          if (child.builtinMocks == null) child.builtinMocks = new HashMap<>();
+          child.builtinMocks.put(w.builtin, new IR.With(w.target, null, w.builtin, null, new IR.Const(v, w.loc), null, w.loc));
+        }
+        case FUNCTION -> {
+          if (child.functionMocks == null) child.functionMocks = new HashMap<>();
+          child.functionMocks.put(w.function, new IR.With(w.target, w.path, null, w.function, new IR.Const(v, w.loc), null, w.loc));
+        }
+      }
+    }
+    State saved = state;
+    state = child;
+    try {
+      body.go();
+    } finally {
+      state = saved;
+    }
+  }
 
   /** Evaluates the with values in the outer state (they may enumerate), then runs e under them. */
   private boolean applyWiths(Value[] f, IR.Expr e, int i, State child, K next) {
@@ -631,7 +672,8 @@ public final class Evaluator implements BuiltinContext {
       case IR.Local l -> throw unsafe(l);
       case IR.Ref r -> { return evalRef(f, r, vk); }
       case IR.Call c -> {
-        return evalArgs(f, c.args, 0, new Value[c.args.length], args -> callK(c, args, vk));
+        int[] order = argOrder(f, c.args);
+        return evalArgsOrdered(f, c.args, order, 0, new Value[c.args.length], args -> callK(c, args, vk));
       }
       case IR.Arr a -> {
         return evalArgs(f, a.items, 0, new Value[a.items.length], vals -> vk.go(ArrayValue.wrap(vals.clone())));
@@ -660,6 +702,24 @@ public final class Evaluator implements BuiltinContext {
     boolean go(Value[] args);
   }
 
+  /** Argument evaluation order: plain unbound variables last (a ref in another argument binds them). */
+  private static int[] argOrder(Value[] f, IR.T[] args) {
+    int[] order = new int[args.length];
+    int n = 0;
+    for (int i = 0; i < args.length; i++) if (!isUnbound(f, args[i])) order[n++] = i;
+    for (int i = 0; i < args.length; i++) if (isUnbound(f, args[i])) order[n++] = i;
+    return order;
+  }
+
+  private boolean evalArgsOrdered(Value[] f, IR.T[] ts, int[] order, int i, Value[] buf, ArgsK k) {
+    if (i == ts.length) return k.go(buf);
+    int idx = order[i];
+    return evalTerm(f, ts[idx], v -> {
+      buf[idx] = v;
+      return evalArgsOrdered(f, ts, order, i + 1, buf, k);
+    });
+  }
+
   private boolean evalArgs(Value[] f, IR.T[] ts, int i, Value[] buf, ArgsK k) {
     if (i == ts.length) return k.go(buf);
     return evalTerm(f, ts[i], v -> {
@@ -681,14 +741,21 @@ public final class Evaluator implements BuiltinContext {
     }
   }
 
-  /** Dereferences v along path[i..], enumerating keys for unbound segments. */
   private boolean walk(Value[] f, Value v, IR.T[] path, int i, VK vk) {
+    return walk(f, v, path, i, vk, false);
+  }
+
+  /**
+   * Dereferences v along path[i..], enumerating keys for unbound segments. In base documents
+   * (storage) a number key also finds the object key spelled as that number, as OPA's store does.
+   */
+  private boolean walk(Value[] f, Value v, IR.T[] path, int i, VK vk, boolean storage) {
     while (i < path.length) {
       IR.T seg = path[i];
       Object g = seg instanceof IR.Const c ? c.value : segmentValue(f, seg);
       if (g == MULTI) break;
       if (g == UNDEF) return true;
-      v = Lookup.get(v, (Value) g);
+      v = storage ? storageGet(v, (Value) g) : Lookup.get(v, (Value) g);
       if (v == null) return true;
       i++;
     }
@@ -696,13 +763,21 @@ public final class Evaluator implements BuiltinContext {
     IR.T seg = path[i];
     int next = i + 1;
     if (hasUnboundPattern(f, seg)) {
-      return iterate(v, (key, child) -> unifyValue(f, seg, key, () -> walk(f, child, path, next, vk)));
+      return iterate(v, (key, child) -> unifyValue(f, seg, key, () -> walk(f, child, path, next, vk, storage)));
     }
     Value base = v;
     return evalTerm(f, seg, key -> {
-      Value child = Lookup.get(base, key);
-      return child == null || walk(f, child, path, next, vk);
+      Value child = storage ? storageGet(base, key) : Lookup.get(base, key);
+      return child == null || walk(f, child, path, next, vk, storage);
     });
+  }
+
+  private static Value storageGet(Value coll, Value key) {
+    Value v = Lookup.get(coll, key);
+    if (v == null && coll instanceof ObjectValue o && key instanceof NumberValue n) {
+      v = o.get(StringValue.of(n.toString()));
+    }
+    return v;
   }
 
   /** The value of a path segment when it is ground, UNDEF, or MULTI when it must be enumerated. */
@@ -748,7 +823,7 @@ public final class Evaluator implements BuiltinContext {
       if (node == null || !node.hasRulesBelow) {
         Value b = applyTrie(base, trie);
         if (b == null) return true;
-        return walk(f, b, path, i, vk);
+        return walk(f, b, path, i, vk, true);
       }
       if (node.hasRules()) {
         if (node.isFunction()) return true;
@@ -767,7 +842,7 @@ public final class Evaluator implements BuiltinContext {
       if (g != MULTI) {
         Value key = (Value) g;
         node = node.child(key);
-        base = base == null ? null : Lookup.get(base, key);
+        base = base == null ? null : storageGet(base, key);
         trie = trie == null ? null : trie.children.get(key);
         i++;
         continue;
@@ -806,9 +881,9 @@ public final class Evaluator implements BuiltinContext {
     ObjectValue.Builder b = base instanceof ObjectValue bo ? bo.toBuilder() : ObjectValue.builder();
     for (Map.Entry<Value, RuleNode> e : node.children.entrySet()) {
       Value childBase = base == null ? null : Lookup.get(base, e.getKey());
+      if (childBase != null && !(childBase instanceof ObjectValue)) continue; // base document wins
       Value v = materialize(e.getValue(), childBase);
       if (v != null) b.put(e.getKey(), v);
-      else if (childBase == null) b.remove(e.getKey());
     }
     if (b.size() == 0 && base == null) return ObjectValue.EMPTY;
     return b.build();
@@ -1091,10 +1166,14 @@ public final class Evaluator implements BuiltinContext {
       if (m.valueFunction == null) return ((IR.Const) m.value).value;
       IR.Call target = m.valueFunction;
       IR.Call replaced = new IR.Call(target.name, target.builtin, target.function, c.args, c.loc);
-      if (target.function == c.function && target.builtin == c.builtin) return callUnmocked(replaced, args);
+      // The replacement runs without mocks: it may call the original, and never another mock.
       State saved = state;
+      State plain = state.derive();
+      plain.builtinMocks = null;
+      plain.functionMocks = null;
+      state = plain;
       try {
-        return call(replaced, args);
+        return callUnmocked(replaced, args);
       } finally {
         state = saved;
       }
@@ -1243,8 +1322,8 @@ public final class Evaluator implements BuiltinContext {
       return true;
     });
     if (e.withs != null) {
-      IR.Expr asTrue = new IR.Expr(IR.Kind.TERM, new IR.Const(BooleanValue.TRUE, e.loc), null, null, null, null, e.withs, e.loc);
-      applyWiths(f, asTrue, 0, state.derive(), body);
+      // evaluate the term inside the with context (the continuation of applyWiths runs outside it)
+      applyWithsThen(f, e, body);
     } else {
       body.go();
     }
