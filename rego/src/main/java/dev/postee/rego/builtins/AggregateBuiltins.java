@@ -82,7 +82,7 @@ public final class AggregateBuiltins implements BuiltinRegistrar {
           big = BigInteger.valueOf(small);
         }
       }
-      BigInteger x = n.toBigInteger();
+      BigInteger x = ArithmeticBuiltins.exactInteger(n);
       if (x == null) return null;
       if (big == null) big = BigInteger.valueOf(small);
       big = multiply ? big.multiply(x) : big.add(x);

@@ -20,6 +20,8 @@ import java.math.BigInteger;
 public final class ArithmeticBuiltins implements BuiltinRegistrar {
   private static final long MIN_SMALL = Integer.MIN_VALUE;
   private static final long MAX_SMALL = Integer.MAX_VALUE;
+  /** Largest integer (in decimal digits) that exact arithmetic expands. */
+  private static final long MAX_INTEGER_DIGITS = 1_000_000;
   /** Go's big.NewFloat(0.5) and big.NewFloat(1.0): float64 constants, 53-bit precision. */
   private static final GoFloat HALF = GoFloat.exact(BigInteger.ONE, -1, 53);
   private static final GoFloat ONE = GoFloat.exact(BigInteger.ONE, 0, 53);
@@ -63,8 +65,8 @@ public final class ArithmeticBuiltins implements BuiltinRegistrar {
   }
 
   private static NumberValue exactOrFloat(NumberValue a, NumberValue b, ExactOp exact, FloatOp floatOp) {
-    BigInteger x = a.toBigInteger();
-    BigInteger y = x == null ? null : b.toBigInteger();
+    BigInteger x = exactInteger(a);
+    BigInteger y = x == null ? null : exactInteger(b);
     if (y != null) return NumberValue.of(exact.apply(x, y));
     return floatOp.apply(GoFloat.of(a), GoFloat.of(b)).toNumber();
   }
@@ -103,8 +105,8 @@ public final class ArithmeticBuiltins implements BuiltinRegistrar {
       if (y == 0) throw BuiltinException.error("modulo by zero");
       return NumberValue.of(a.longValue() % y);
     }
-    BigInteger x = a.toBigInteger();
-    BigInteger y = x == null ? null : b.toBigInteger();
+    BigInteger x = exactInteger(a);
+    BigInteger y = x == null ? null : exactInteger(b);
     if (y == null) throw BuiltinException.error("modulo on floating-point number");
     if (y.signum() == 0) throw BuiltinException.error("modulo by zero");
     return NumberValue.of(x.remainder(y));
@@ -198,11 +200,24 @@ public final class ArithmeticBuiltins implements BuiltinRegistrar {
   /** OPA's BigIntOperand: any integer-valued number, exactly. */
   static BigInteger bigIntOperand(Value[] args, int i) {
     if (!(args[i] instanceof NumberValue n)) throw BuiltinException.operand(i, "integer", args[i]);
-    BigInteger v = n.toBigInteger();
+    BigInteger v = exactInteger(n);
     if (v == null) {
       throw BuiltinException.typeError("operand " + (i + 1) + " must be integer number but got floating-point number");
     }
     return v;
+  }
+
+  /**
+   * The number as an exact integer, or null when it has a fraction. Integers written with huge
+   * exponents (1e2000000000) are refused rather than expanded.
+   */
+  static BigInteger exactInteger(NumberValue n) {
+    if (n.isSmallInt()) return BigInteger.valueOf(n.longValue());
+    BigDecimal d = n.toBigDecimal();
+    if ((long) d.precision() - d.scale() > MAX_INTEGER_DIGITS && n.isInteger()) {
+      throw BuiltinException.error("number too large");
+    }
+    return n.toBigInteger();
   }
 
   /**
@@ -215,8 +230,11 @@ public final class ArithmeticBuiltins implements BuiltinRegistrar {
     /** Go keeps 5^0..5^27 in a table; larger powers are computed (and rounded) by squaring. */
     private static final int EXACT_POW5 = 27;
     private static final BigInteger FIVE = BigInteger.valueOf(5);
-    /** Refuse to expand numbers to integers of more bits than this (OPA would exhaust memory). */
-    private static final long MAX_INT_BITS = 1L << 26;
+    /**
+     * Refuse to expand a float to an integer or exact decimal longer than about a million digits
+     * (OPA would churn through gigabytes); units.parse_bytes' largest exponent (10^999999) fits.
+     */
+    static final long MAX_EXPANSION_BITS = 1L << 22;
 
     private final boolean negative;
     private final BigInteger mant; // magnitude, >= 0; zero means the value 0
@@ -307,7 +325,7 @@ public final class ArithmeticBuiltins implements BuiltinRegistrar {
     BigInteger truncate() {
       BigInteger magnitude;
       if (exp >= 0) {
-        if (exp + mant.bitLength() > MAX_INT_BITS) throw BuiltinException.error("number too large");
+        if (exp + mant.bitLength() > MAX_EXPANSION_BITS) throw BuiltinException.error("number too large");
         magnitude = mant.shiftLeft((int) exp);
       } else if (-exp >= mant.bitLength()) {
         magnitude = BigInteger.ZERO;
@@ -407,6 +425,7 @@ public final class ArithmeticBuiltins implements BuiltinRegistrar {
 
     /** The exact decimal form of m * 2^e (m > 0). */
     static Decimal of(BigInteger m, long e) {
+      if (Math.abs(e) > GoFloat.MAX_EXPANSION_BITS) throw BuiltinException.error("number too large");
       if (e >= 0) {
         String s = m.shiftLeft((int) e).toString();
         return new Decimal(s, s.length());
