@@ -64,7 +64,8 @@ public final class ConformanceRunner {
   public record Skip(String pathSuffix, Integer index, String reason) {
     boolean matches(String file, int idx) {
       String f = file.replace('\\', '/');
-      return (f.endsWith(pathSuffix) || f.endsWith("/" + pathSuffix)) && (index == null || index == idx);
+      if (pathSuffix.endsWith("/")) return f.startsWith(pathSuffix) || f.contains("/" + pathSuffix);
+      return (f.equals(pathSuffix) || f.endsWith("/" + pathSuffix)) && (index == null || index == idx);
     }
   }
 

@@ -1214,11 +1214,15 @@ public final class Evaluator implements BuiltinContext {
     }
   }
 
+  /**
+   * Checks arguments declared with a single type; union-typed parameters are left to the builtin,
+   * whose message names the alternatives in OPA's own order.
+   */
   private void checkArgs(IR.Call c, Value[] args) {
     BuiltinCatalogue.Decl d = c.builtin.decl();
     List<Type> types = d.args();
     for (int i = 0; i < args.length && i < types.size(); i++) {
-      if (!types.get(i).admitsKind(args[i])) {
+      if (!(types.get(i) instanceof Type.Union) && !types.get(i).admitsKind(args[i])) {
         throw BuiltinException.operand(i, Type.describe(types.get(i)), args[i]);
       }
     }
