@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,7 +26,10 @@ final class Maintenance {
   private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
   /** Pruning goes below the limit by this share so that it does not run again at the next check. */
   static final double PRUNE_TARGET = 0.9;
-  private static final int MIN_PRUNE_CHUNK = 500;
+  private static final int FIRST_PRUNE_CHUNK = 200;
+  private static final int MAX_PRUNE_CHUNK = 50_000;
+  private static final int RECLAIM_CHUNK_PAGES = 2_000;
+  private static final long INCREMENTAL = 2; // PRAGMA auto_vacuum's value for INCREMENTAL
 
   private final Path file;
   private final Writer writer;
@@ -34,6 +40,8 @@ final class Maintenance {
   private final IntSupplier queuedEvents;
   private final Clock clock;
   private final Long maxDbSizeBytes;
+  /** Whether the file was created with auto_vacuum=INCREMENTAL (all files this store creates are). */
+  private final boolean incrementalVacuum;
 
   Maintenance(Path file, Writer writer, Readers readers, DedupKeys dedupKeys, KeyValues keyValues,
               ExecutionLog executionLog, IntSupplier queuedEvents, StoreOptions options) {
@@ -46,11 +54,24 @@ final class Maintenance {
     this.queuedEvents = queuedEvents;
     this.clock = options.clock();
     this.maxDbSizeBytes = options.maxDbSizeBytes();
+    this.incrementalVacuum = readers.read(c -> Sql.queryLong(c, "PRAGMA auto_vacuum")) == INCREMENTAL;
+    if (!incrementalVacuum && maxDbSizeBytes != null) {
+      LOG.warn("Store {}: the file was not created with incremental auto-vacuum, so pruning cannot shrink it;"
+          + " max-db-size is only approximated. Run `sqlite3 {} 'PRAGMA auto_vacuum=INCREMENTAL; VACUUM'` while"
+          + " Postee is stopped to fix that.", file, file);
+    }
   }
 
   synchronized MaintenanceReport run() {
     Instant now = clock.instant();
     long before = sizeOnDisk();
+    // First, so that damage is reported even when a later step fails on it.
+    List<String> problems = quickCheck();
+    if (!problems.isEmpty()) {
+      LOG.error("Store {}: INTEGRITY CHECK FAILED, the database file is damaged: {}. Stop Postee, keep a copy of"
+          + " the file, and recover it with `sqlite3 {} .recover` (or move it away to start empty).",
+          file, String.join("; ", problems), file);
+    }
     int dedupPurged = dedupKeys.purgeExpired(now);
     int kvPurged = keyValues.purgeExpired(now);
     int pruned = 0;
@@ -72,23 +93,31 @@ final class Maintenance {
             file, pruned, maxDbSizeBytes);
       }
     }
-    List<String> problems = quickCheck();
-    if (!problems.isEmpty()) {
-      LOG.error("Store {}: INTEGRITY CHECK FAILED, the database file is damaged: {}. Stop Postee, keep a copy of"
-          + " the file, and recover it with `sqlite3 {} .recover` (or move it away to start empty).",
-          file, String.join("; ", problems), file);
-    }
     return new MaintenanceReport(before, sizeOnDisk(), maxDbSizeBytes, dedupPurged, kvPurged, pruned,
         overLimit, problems);
   }
 
+  /**
+   * Deletes the oldest execution-log rows until the pages in use fit {@code targetBytes}. The first
+   * chunk is small; later chunks are sized from the space the previous one freed per row, so a few
+   * transactions reach the target without deleting much more than needed.
+   */
   private int pruneExecutionLog(long targetBytes) {
     int pruned = 0;
-    while (usedBytes() > targetBytes) {
-      long rows = executionLog.rowCount();
-      if (rows == 0) break;
-      int chunk = (int) Math.min(rows, Math.max(MIN_PRUNE_CHUNK, rows / 10));
-      pruned += executionLog.pruneOldest(chunk); // one transaction per chunk: ingest goes on in between
+    long used = usedBytes();
+    long rows = executionLog.rowCount();
+    int chunk = FIRST_PRUNE_CHUNK;
+    while (used > targetBytes && rows > 0) {
+      int deleted = executionLog.pruneOldest((int) Math.min(chunk, rows)); // one transaction per chunk
+      if (deleted == 0) break;
+      pruned += deleted;
+      rows -= deleted;
+      long now = usedBytes();
+      double freedPerRow = (double) (used - now) / deleted;
+      used = now;
+      chunk = freedPerRow > 0
+          ? (int) Math.min(MAX_PRUNE_CHUNK, Math.max(1, Math.ceil((used - targetBytes) / freedPerRow)))
+          : Math.min(MAX_PRUNE_CHUNK, chunk * 2); // rows shared pages that are not empty yet
     }
     return pruned;
   }
@@ -99,13 +128,30 @@ final class Maintenance {
         * Sql.queryLong(c, "PRAGMA page_size"));
   }
 
-  /** Returns free pages to the file system and folds the write-ahead log back into the file. */
+  /**
+   * Returns free pages to the file system and folds the write-ahead log back into the file.
+   * {@code PRAGMA incremental_vacuum} frees one page per step and the JDBC driver steps a statement
+   * once per execution, so the pragma is executed once per page, in chunks of one transaction each
+   * so that ingest goes on in between.
+   */
   private void reclaimFreePages() {
+    if (!incrementalVacuum) return;
+    long free = readers.read(c -> Sql.queryLong(c, "PRAGMA freelist_count"));
+    while (free > 0) {
+      int chunk = (int) Math.min(free, RECLAIM_CHUNK_PAGES);
+      long left = writer.call(c -> {
+        try (PreparedStatement step = c.prepareStatement("PRAGMA incremental_vacuum(1)")) {
+          for (int i = 0; i < chunk; i++) step.execute();
+        }
+        return Sql.queryLong(c, "PRAGMA freelist_count");
+      });
+      if (left >= free) break; // nothing more can be released
+      free = left;
+    }
     writer.await(writer.submit(c -> {
-      Sql.exec(c, "PRAGMA incremental_vacuum");
       Sql.exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
       return null;
-    }, null, false), "reclaiming free space");
+    }, null, false), "checkpoint of the write-ahead log");
   }
 
   private List<String> quickCheck() {
@@ -113,6 +159,12 @@ final class Maintenance {
       List<String> messages = new ArrayList<>();
       try (Statement statement = c.createStatement(); ResultSet rows = statement.executeQuery("PRAGMA quick_check")) {
         while (rows.next()) messages.add(rows.getString(1));
+      } catch (SQLiteException e) {
+        // Damage bad enough that the check itself cannot read past it is a finding, not a crash.
+        if (e.getResultCode() != SQLiteErrorCode.SQLITE_CORRUPT && e.getResultCode() != SQLiteErrorCode.SQLITE_NOTADB) {
+          throw e;
+        }
+        messages.add(e.getMessage());
       }
       return messages.equals(List.of("ok")) ? List.of() : messages;
     });
