@@ -2,6 +2,7 @@ package dev.postee.core.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ final class Writer implements AutoCloseable {
   private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
   private final Thread thread;
   private boolean closed;
+  private PreparedStatement savepoint;
+  private PreparedStatement release;
 
   Writer(Path file, Connection connection, int maxBatch, Duration writeTimeout) {
     this.file = file;
@@ -125,7 +128,7 @@ final class Writer implements AutoCloseable {
     }
   }
 
-  private void process(List<Task<?>> batch) {
+  private void process(List<Task<?>> batch) throws SQLException {
     int start = 0;
     while (start < batch.size()) {
       Task<?> task = batch.get(start);
@@ -150,7 +153,11 @@ final class Writer implements AutoCloseable {
     }
   }
 
-  private void runInTransaction(List<Task<?>> tasks) {
+  private void runInTransaction(List<Task<?>> tasks) throws SQLException {
+    if (savepoint == null) { // prepared once: a savepoint per write is on the hot path of every enqueue
+      savepoint = connection.prepareStatement("SAVEPOINT write");
+      release = connection.prepareStatement("RELEASE write");
+    }
     Object[] results = new Object[tasks.size()];
     Throwable[] errors = new Throwable[tasks.size()];
     try {
@@ -161,10 +168,10 @@ final class Writer implements AutoCloseable {
     }
     try {
       for (int i = 0; i < tasks.size(); i++) {
-        Sql.exec(connection, "SAVEPOINT write");
+        savepoint.execute();
         try {
           results[i] = tasks.get(i).work().run(connection);
-          Sql.exec(connection, "RELEASE write");
+          release.execute();
         } catch (SQLException | RuntimeException e) {
           errors[i] = e;
           Sql.exec(connection, "ROLLBACK TO write");
