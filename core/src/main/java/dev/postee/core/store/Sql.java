@@ -11,6 +11,8 @@ import org.sqlite.SQLiteConfig;
 
 /** Small JDBC helpers shared by the store's parts. */
 final class Sql {
+  static final long WAL_SIZE_LIMIT_BYTES = 16L * 1024 * 1024;
+
   private Sql() {}
 
   /** One unit of work on a connection (a write inside the group-commit transaction, or a read). */
@@ -25,6 +27,9 @@ final class Sql {
     Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try {
       exec(connection, "PRAGMA synchronous = " + options.synchronous().name());
+      // After a burst the write-ahead log is cut back to this size at the next checkpoint instead of
+      // keeping its peak size on disk (it counts towards max-db-size).
+      exec(connection, "PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT_BYTES);
       return connection;
     } catch (SQLException e) {
       connection.close();

@@ -89,7 +89,8 @@ class StoreSchemaTest {
   @Test
   void aSecondStoreOnTheSameFileIsRefused() {
     Path file = dir.resolve("postee.db");
-    try (Store ignored = Store.open(file, options())) {
+    try (Store first = Store.open(file, options())) {
+      assertThat(first.file()).isEqualTo(file.toAbsolutePath());
       assertThatThrownBy(() -> Store.open(file, options()))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("in use by another Postee");
