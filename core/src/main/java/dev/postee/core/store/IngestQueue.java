@@ -38,8 +38,12 @@ final class IngestQueue {
     reserveSlot();
     CompletableFuture<StoredEvent> stored;
     try {
-      StoredEvent event = new StoredEvent(ids.next(), Instant.ofEpochMilli(clock.millis()), targetRoute, jsonBody.clone());
+      Instant receivedAt = Instant.ofEpochMilli(clock.millis());
+      byte[] body = jsonBody.clone();
       stored = writer.submit(c -> {
+        // The id is drawn on the writer thread, so id order is commit order: a reader paging with
+        // unfinishedAfter(lastId) can never miss an event committed after it read.
+        StoredEvent event = new StoredEvent(ids.next(), receivedAt, targetRoute, body);
         Sql.update(c, "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?)",
             event.id(), event.receivedAt(), event.targetRoute(), event.body());
         return event;

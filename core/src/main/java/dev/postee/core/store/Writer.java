@@ -98,10 +98,6 @@ final class Writer implements AutoCloseable {
     }
   }
 
-  int backlog() {
-    return queue.size();
-  }
-
   private void run() {
     List<Task<?>> batch = new ArrayList<>(maxBatch);
     boolean stopping = false;

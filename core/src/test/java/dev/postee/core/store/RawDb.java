@@ -27,6 +27,16 @@ final class RawDb {
     }
   }
 
+  static java.util.List<String> queryStrings(Path file, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+         Statement s = c.createStatement();
+         ResultSet rows = s.executeQuery(sql)) {
+      java.util.List<String> values = new java.util.ArrayList<>();
+      while (rows.next()) values.add(rows.getString(1));
+      return values;
+    }
+  }
+
   static void exec(Path file, String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
          Statement s = c.createStatement()) {

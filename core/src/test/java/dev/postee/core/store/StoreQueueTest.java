@@ -153,6 +153,8 @@ class StoreQueueTest {
       assertThat(store.unfinished(threads * perThread + 1)).extracting(StoredEvent::id)
           .containsExactlyInAnyOrderElementsOf(ids);
       assertThat(store.unfinishedCount()).isEqualTo(threads * perThread);
+      assertThat(RawDb.queryStrings(store.file(), "SELECT id FROM events ORDER BY rowid"))
+          .as("id order is insertion order, so paging by id never skips a later commit").isSorted();
     }
   }
 }
