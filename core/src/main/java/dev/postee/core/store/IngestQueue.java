@@ -1,5 +1,6 @@
 package dev.postee.core.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,6 +24,8 @@ final class IngestQueue {
   private final int limit;
   /** Events stored or being stored and not yet completed; admission control without a query. */
   private final AtomicInteger unfinished;
+  /** Used on the writer thread only; closed with the writer's connection. */
+  private PreparedStatement insert;
 
   IngestQueue(Writer writer, Readers readers, EventIds ids, Clock clock, int limit, int storedEvents) {
     this.writer = writer;
@@ -44,8 +47,12 @@ final class IngestQueue {
         // The id is drawn on the writer thread, so id order is commit order: a reader paging with
         // unfinishedAfter(lastId) can never miss an event committed after it read.
         StoredEvent event = new StoredEvent(ids.next(), receivedAt, targetRoute, body);
-        Sql.update(c, "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?)",
-            event.id(), event.receivedAt(), event.targetRoute(), event.body());
+        PreparedStatement insert = insertStatement(c);
+        insert.setString(1, event.id());
+        insert.setLong(2, receivedAt.toEpochMilli());
+        insert.setString(3, targetRoute);
+        insert.setBytes(4, body);
+        insert.executeUpdate();
         return event;
       });
     } catch (RuntimeException e) {
@@ -56,6 +63,14 @@ final class IngestQueue {
       if (failure != null) unfinished.decrementAndGet();
     });
     return stored;
+  }
+
+  /** Compiled once: compiling the statement per event cost about as much as running it. */
+  private PreparedStatement insertStatement(Connection writerConnection) throws SQLException {
+    if (insert == null) {
+      insert = writerConnection.prepareStatement("INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?)");
+    }
+    return insert;
   }
 
   private void reserveSlot() {
