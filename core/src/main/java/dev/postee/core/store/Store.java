@@ -59,8 +59,9 @@ import org.slf4j.LoggerFactory;
  *       (succeeded, or failed permanently after its retries). Then {@link #markRouteDone}.
  *   <li>When every route is done, {@link #complete} removes the event and its progress rows.
  * </ol>
- * A crash between an action's success and its {@code markActionDone} repeats that one action once;
- * nothing marked is ever repeated (at-least-once, never more than one extra run per action).
+ * Nothing marked is ever repeated. The one window left is between an action's success and its
+ * {@code markActionDone}: a crash there runs that one action again after the restart (at-least-once
+ * delivery; actions that must not repeat use their execution id for idempotency).
  *
  * <h2>Threads</h2>
  * Every method may be called from any thread. {@link #enqueue}'s futures complete on virtual
