@@ -1,0 +1,195 @@
+package dev.postee.core.store;
+
+import dev.postee.core.action.ActionResult.Outcome;
+import dev.postee.core.action.ExecutionRecord;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The execution log (table {@code execution_log}) and per-action totals (table {@code
+ * action_stats}). Records are written asynchronously through the group commit; at most {@code
+ * backlog} records wait in memory.
+ */
+final class ExecutionLog {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutionLog.class);
+  /** Longest error or output text kept per row; the contract asks for excerpts, this enforces it. */
+  static final int MAX_TEXT = 16 * 1024;
+
+  private final Path file;
+  private final Writer writer;
+  private final Readers readers;
+  private final Semaphore backlog;
+  private final Duration waitForRoom;
+  private final AtomicLong dropped = new AtomicLong();
+
+  ExecutionLog(Path file, Writer writer, Readers readers, int backlog, Duration waitForRoom) {
+    this.file = file;
+    this.writer = writer;
+    this.readers = readers;
+    this.backlog = new Semaphore(backlog);
+    this.waitForRoom = waitForRoom;
+  }
+
+  void record(ExecutionRecord record) {
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(record.startedAt(), "record.startedAt");
+    Objects.requireNonNull(record.outcome(), "record.outcome");
+    try {
+      if (!backlog.tryAcquire(waitForRoom.toMillis(), TimeUnit.MILLISECONDS)) {
+        drop(record, "the writer is " + waitForRoom + " behind");
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drop(record, "interrupted while waiting for room");
+      return;
+    }
+    try {
+      writer.submit(c -> {
+        insert(c, record);
+        return null;
+      }).whenComplete((ignored, failure) -> {
+        backlog.release();
+        if (failure != null) {
+          dropped.incrementAndGet();
+          LOG.warn("Store {}: execution record of action '{}' (route '{}', event {}) was not stored: {}",
+              file, record.action(), record.route(), record.eventId(), failure.toString());
+        }
+      });
+    } catch (StoreException e) {
+      backlog.release();
+      drop(record, e.getMessage());
+    }
+  }
+
+  private void drop(ExecutionRecord record, String why) {
+    long total = dropped.incrementAndGet();
+    LOG.warn("Store {}: execution record of action '{}' (route '{}', event {}) dropped ({} dropped so far): {}",
+        file, record.action(), record.route(), record.eventId(), total, why);
+  }
+
+  long droppedRecords() {
+    return dropped.get();
+  }
+
+  private static void insert(Connection c, ExecutionRecord r) throws SQLException {
+    long startedAt = r.startedAt().toEpochMilli();
+    Sql.update(c, """
+        INSERT INTO execution_log (execution_id, route, action, action_type, event_id, location, attempt, outcome,
+                                   http_status, exit_code, started_at, duration_us, error, output)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        r.executionId(), r.route(), r.action(), r.actionType(), r.eventId(), r.where(), r.attempt(),
+        r.outcome().name(), r.httpStatus(), r.exitCode(), startedAt,
+        r.duration() == null ? 0 : r.duration().toNanos() / 1_000, excerpt(r.error()), excerpt(r.output()));
+    boolean ok = r.outcome() == Outcome.OK;
+    boolean failure = !ok;
+    Sql.update(c, """
+        INSERT INTO action_stats (action, action_type, ok_count, failed_count, retry_count,
+                                  last_attempt_at, last_success_at, last_error_at, last_error)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        ON CONFLICT (action) DO UPDATE SET
+          action_type = excluded.action_type,
+          ok_count = ok_count + excluded.ok_count,
+          failed_count = failed_count + excluded.failed_count,
+          retry_count = retry_count + excluded.retry_count,
+          last_attempt_at = max(last_attempt_at, excluded.last_attempt_at),
+          last_success_at = CASE WHEN excluded.last_success_at >= coalesce(last_success_at, 0)
+                                 THEN excluded.last_success_at ELSE last_success_at END,
+          last_error = CASE WHEN excluded.last_error_at >= coalesce(last_error_at, 0)
+                            THEN excluded.last_error ELSE last_error END,
+          last_error_at = CASE WHEN excluded.last_error_at >= coalesce(last_error_at, 0)
+                               THEN excluded.last_error_at ELSE last_error_at END""",
+        r.action(), r.actionType(), ok ? 1 : 0, r.outcome() == Outcome.FAILED ? 1 : 0,
+        r.outcome() == Outcome.RETRY ? 1 : 0, startedAt, ok ? startedAt : null, failure ? startedAt : null,
+        failure ? excerpt(r.error()) : null);
+  }
+
+  private static String excerpt(String text) {
+    if (text == null || text.length() <= MAX_TEXT) return text;
+    return text.substring(0, MAX_TEXT) + "… (" + (text.length() - MAX_TEXT) + " more characters)";
+  }
+
+  List<ExecutionRecord> recent(ExecutionQuery query) {
+    Objects.requireNonNull(query, "query");
+    StringBuilder sql = new StringBuilder("SELECT * FROM execution_log WHERE 1 = 1");
+    List<Object> parameters = new ArrayList<>();
+    filter(sql, parameters, "route", query.route());
+    filter(sql, parameters, "action", query.action());
+    filter(sql, parameters, "event_id", query.eventId());
+    filter(sql, parameters, "outcome", query.outcome() == null ? null : query.outcome().name());
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    parameters.add(query.limit());
+    return readers.read(c -> {
+      try (PreparedStatement statement = Sql.prepare(c, sql.toString(), parameters.toArray());
+           ResultSet rows = statement.executeQuery()) {
+        List<ExecutionRecord> records = new ArrayList<>();
+        while (rows.next()) records.add(record(rows));
+        return records;
+      }
+    });
+  }
+
+  private static void filter(StringBuilder sql, List<Object> parameters, String column, String value) {
+    if (value == null) return;
+    sql.append(" AND ").append(column).append(" = ?");
+    parameters.add(value);
+  }
+
+  private static ExecutionRecord record(ResultSet rows) throws SQLException {
+    return new ExecutionRecord(
+        rows.getString("execution_id"),
+        rows.getString("route"),
+        rows.getString("action"),
+        rows.getString("action_type"),
+        rows.getString("event_id"),
+        rows.getString("location"),
+        rows.getInt("attempt"),
+        Outcome.valueOf(rows.getString("outcome")),
+        Sql.nullableInt(rows, "http_status"),
+        Sql.nullableInt(rows, "exit_code"),
+        Sql.instant(rows, "started_at"),
+        Duration.of(rows.getLong("duration_us"), ChronoUnit.MICROS),
+        rows.getString("error"),
+        rows.getString("output"));
+  }
+
+  List<ActionStats> stats() {
+    return readers.read(c -> {
+      try (PreparedStatement statement = Sql.prepare(c, "SELECT * FROM action_stats ORDER BY action");
+           ResultSet rows = statement.executeQuery()) {
+        List<ActionStats> stats = new ArrayList<>();
+        while (rows.next()) {
+          stats.add(new ActionStats(rows.getString("action"), rows.getString("action_type"),
+              rows.getLong("ok_count"), rows.getLong("failed_count"), rows.getLong("retry_count"),
+              Sql.instant(rows, "last_attempt_at"), Sql.instant(rows, "last_success_at"),
+              Sql.instant(rows, "last_error_at"), rows.getString("last_error")));
+        }
+        return stats;
+      }
+    });
+  }
+
+  /** Deletes the oldest {@code count} rows; the per-action totals are kept. */
+  int pruneOldest(int count) {
+    return writer.call(c -> Sql.update(c,
+        "DELETE FROM execution_log WHERE seq IN (SELECT seq FROM execution_log ORDER BY seq LIMIT ?)", count));
+  }
+
+  long rowCount() {
+    return readers.read(c -> Sql.queryLong(c, "SELECT count(*) FROM execution_log"));
+  }
+
+}
