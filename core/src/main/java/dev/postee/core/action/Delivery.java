@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * action that ignores its deadline is abandoned {@link #WATCHDOG_GRACE} after it, not waited for.
  */
 public final class Delivery {
-  /** How long past its deadline an attempt may run before the watchdog abandons it. */
-  static final Duration WATCHDOG_GRACE = Duration.ofSeconds(2);
+  /**
+   * How long past its deadline an attempt may run before the watchdog abandons it: room for an
+   * action to wind down (the exec action kills a script and collects its output in about 2 s).
+   */
+  static final Duration WATCHDOG_GRACE = Duration.ofSeconds(5);
   /** Defensive bound for records of actions that do not bound their own output. */
   static final int RECORDED_TEXT_LIMIT = 80_000;
 

@@ -37,7 +37,7 @@ public final class ExecAction implements Action {
   /** Linux refuses (E2BIG) an environment string longer than 32 pages. */
   static final int MAX_ENV_STRING_BYTES = 128 * 1024 - 1;
   /** How long a killed script gets to disappear and to let go of its output. */
-  private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+  private static final Duration KILL_GRACE = Duration.ofSeconds(1);
   private static final String SHELL = "/bin/sh";
 
   private static final Logger log = LoggerFactory.getLogger(ExecAction.class);
@@ -89,6 +89,7 @@ public final class ExecAction implements Action {
         // Only the position: the entry's value part may be a secret.
         throw spec.configError("env", "entry " + (i + 1) + " is not of the form NAME=value");
       }
+      if (entry.indexOf('\0') >= 0) throw spec.configError("env", "entry " + (i + 1) + " contains a NUL character");
       out.put(entry.substring(0, eq), entry.substring(eq + 1));
     }
     return Map.copyOf(out);
@@ -155,12 +156,12 @@ public final class ExecAction implements Action {
     Map<String, String> environment = builder.environment();
     environment.putAll(env);
     environment.put("POSTEE_EVENT_FILE", eventFile.toString());
-    if (message.getBytes(StandardCharsets.UTF_8).length + "POSTEE_EVENT=".length() <= MAX_ENV_STRING_BYTES) {
+    if (fitsInEnvironment(message)) {
       environment.put("POSTEE_EVENT", message);
     } else {
       environment.remove("POSTEE_EVENT");
-      log.warn("action \"{}\": the message is too large for the POSTEE_EVENT variable; the script gets it in "
-          + "the file named by POSTEE_EVENT_FILE only", name);
+      log.warn("action \"{}\": the message is too large for the POSTEE_EVENT variable (or holds a NUL character); "
+          + "the script gets it in the file named by POSTEE_EVENT_FILE only", name);
     }
     boolean ownSession = ProcessTree.sessionsSupported();
 
@@ -201,6 +202,11 @@ public final class ExecAction implements Action {
       ProcessTree.kill(process.toHandle(), ownSession);
       throw e;
     }
+  }
+
+  private static boolean fitsInEnvironment(String message) {
+    return message.indexOf('\0') < 0
+        && message.getBytes(StandardCharsets.UTF_8).length + "POSTEE_EVENT=".length() <= MAX_ENV_STRING_BYTES;
   }
 
   private String output(OutputTail tail) {

@@ -116,6 +116,9 @@ public final class HttpAction implements Action {
     builder.header(EVENT_HEADER,
         Base64.getEncoder().encodeToString(request.message().result().getBytes(StandardCharsets.UTF_8)));
     headers.forEach((header, values) -> values.forEach(v -> builder.header(header, v)));
+    if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+      HttpCall.basicAuthorization(url).ifPresent(auth -> builder.header("Authorization", auth));
+    }
     HttpRequest.BodyPublisher body;
     if (bodyContent != null) {
       body = HttpRequest.BodyPublishers.ofString(EventInput.substitute(bodyContent, EventInput.source(request)));

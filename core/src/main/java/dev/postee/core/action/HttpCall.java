@@ -15,8 +15,10 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -127,6 +129,17 @@ final class HttpCall {
     return uri;
   }
 
+  /**
+   * The Authorization header Go's HTTP client derives from credentials in a URL
+   * ({@code https://user:pass@host/...}); Postee users rely on it, the JDK client ignores them.
+   */
+  static Optional<String> basicAuthorization(URI uri) {
+    String userInfo = uri.getUserInfo();
+    if (userInfo == null) return Optional.empty();
+    String credentials = userInfo.indexOf(':') >= 0 ? userInfo : userInfo + ":";
+    return Optional.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+  }
+
   private static ActionResult timedOut(String what, Duration budget) {
     return ActionResult.retry(what + " timed out: no complete response within " + human(budget));
   }
@@ -178,7 +191,7 @@ final class HttpCall {
     public void onNext(List<ByteBuffer> buffers) {
       for (ByteBuffer b : buffers) {
         int n = b.remaining();
-        int keep = (int) Math.max(0, Math.min(n, limit - kept.size()));
+        int keep = Math.max(0, Math.min(n, limit - kept.size()));
         if (keep > 0) {
           byte[] bytes = new byte[keep];
           b.get(bytes);

@@ -45,6 +45,10 @@ final class Redactor {
     out.add(uri.toString());
     out.add(uri.getRawUserInfo());
     out.add(uri.getUserInfo());
+    HttpCall.basicAuthorization(uri).ifPresent(header -> {
+      out.add(header);
+      out.add(header.substring("Basic ".length()));
+    });
     // Webhook URLs (Slack, Teams) carry their token in the path.
     if (uri.getRawPath() != null && uri.getRawPath().length() > 1) {
       out.add(uri.getRawPath());

@@ -36,12 +36,9 @@ public final class StdoutAction implements Action {
     text.append(result);
     if (text.isEmpty() || text.charAt(text.length() - 1) != '\n') text.append('\n');
     byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-    // PrintStream serialises writers on itself; holding that lock for the write and the flush
-    // keeps one message in one piece.
-    synchronized (out) {
-      out.write(bytes, 0, bytes.length);
-      out.flush();
-    }
+    // One write: PrintStream makes each write atomic, so concurrent messages cannot interleave.
+    out.write(bytes, 0, bytes.length);
+    out.flush();
     if (out.checkError()) return ActionResult.failed("standard output is closed or failing; the message was not printed");
     return ActionResult.ok(null);
   }

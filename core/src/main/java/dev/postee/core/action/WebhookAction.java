@@ -41,6 +41,7 @@ public final class WebhookAction implements Action {
     HttpRequest.Builder post = HttpRequest.newBuilder(url)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(request.message().result()));
+    HttpCall.basicAuthorization(url).ifPresent(auth -> post.header("Authorization", auth));
     return HttpCall.send(client, post, request.deadline(), clock, what, redactor);
   }
 }

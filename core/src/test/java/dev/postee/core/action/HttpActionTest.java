@@ -157,6 +157,16 @@ class HttpActionTest {
   }
 
   @Test
+  void configuredAuthorizationHeaderWinsOverUrlCredentials() throws Exception {
+    String url = server.uri("/").toString().replace("http://", "http://user:hunter22pw@");
+    HttpAction action = http("url", url, "method", "GET", "headers", Map.of("Authorization", List.of("Bearer tok-12345")));
+
+    action.execute(request(action, "m", EVENT));
+
+    assertThat(server.received().getFirst().headers().get("Authorization")).containsExactly("Bearer tok-12345");
+  }
+
+  @Test
   void timeoutDefaultsToPosteesFiveSeconds() {
     assertThat(http("url", "https://example.com", "method", "GET").timeout()).isEqualTo(Duration.ofSeconds(5));
   }

@@ -8,9 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.postee.core.action.TestServer.Reply;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -178,6 +180,17 @@ class WebhookActionTest {
     assertThat(result.output()).startsWith("cannot handle ").contains(Redactor.MASK)
         .doesNotContain("s3cr3t-value").doesNotContain("T0KEN-path");
     assertThat(result.error()).doesNotContain("s3cr3t-value").doesNotContain("hunter22pw");
+  }
+
+  @Test
+  void credentialsInTheUrlAreSentAsBasicAuthorizationAsGoDoes() throws Exception {
+    String url = server.uri("/hook").toString().replace("http://", "http://svc%40corp:hunter22pw@");
+    WebhookAction action = webhook(url, null);
+
+    action.execute(request(action, "{}", null));
+
+    assertThat(server.received().getFirst().headers().getFirst("Authorization"))
+        .isEqualTo("Basic " + Base64.getEncoder().encodeToString("svc@corp:hunter22pw".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
