@@ -151,13 +151,13 @@ public final class Delivery {
       if (cause instanceof InterruptedException) throw new InterruptedException("action was interrupted");
       // Actions report expected failures as results; an exception is a bug worth a stack trace.
       log.warn("action \"{}\" ({}) threw on attempt {}", action.name(), action.type(), request.attempt(), cause);
-      return ActionResult.retry(HttpCall.describe(cause));
+      return ActionResult.retry(Messages.describe(cause));
     } catch (TimeoutException e) {
       task.cancel(true);
       log.warn("action \"{}\" ({}) overran its deadline on attempt {} and was abandoned (a bug in the action)",
           action.name(), action.type(), request.attempt());
       return ActionResult.retry("the attempt did not finish within the action's timeout ("
-          + HttpCall.human(action.timeout()) + ") and was abandoned");
+          + Messages.duration(action.timeout()) + ") and was abandoned");
     } catch (InterruptedException e) {
       task.cancel(true);
       throw e;

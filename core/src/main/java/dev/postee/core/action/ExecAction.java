@@ -184,7 +184,7 @@ public final class ExecAction implements Action {
         ProcessTree.kill(process.toHandle(), ownSession);
         awaitOutput(reader, process, KILL_GRACE);
         return new ActionResult(ActionResult.Outcome.FAILED, null, null, output(output),
-            "script timed out after " + HttpCall.human(timeout) + " and was killed with the processes it started", null);
+            "script timed out after " + Messages.duration(timeout) + " and was killed with the processes it started", null);
       }
       int exitCode = process.exitValue();
       if (!reader.join(remaining(request))) {
@@ -192,7 +192,7 @@ public final class ExecAction implements Action {
         awaitOutput(reader, process, KILL_GRACE);
         return new ActionResult(ActionResult.Outcome.FAILED, null, exitCode, output(output),
             "script exited with code " + exitCode + " but processes it started in the background kept its output "
-                + "open until the timeout (" + HttpCall.human(timeout) + ") and were killed; redirect the output "
+                + "open until the timeout (" + Messages.duration(timeout) + ") and were killed; redirect the output "
                 + "of background commands (cmd >/dev/null 2>&1 &)", null);
       }
       if (exitCode == 0) return new ActionResult(ActionResult.Outcome.OK, null, 0, output(output), null, null);

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeoutException;
 final class HttpCall {
   /** How much of a response body is kept for the execution log. */
   static final int RESPONSE_EXCERPT_BYTES = 4096;
+  /** Unreserved and reserved URI characters, and '%' so that existing escapes are kept. */
+  private static final String URI_CHARACTERS = "-._~:/?#[]@!$&'()*+,;=%";
 
   private HttpCall() {}
 
@@ -68,7 +70,7 @@ final class HttpCall {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof HttpTimeoutException) return timedOut(what, budget);
-      return ActionResult.retry(what + " failed: " + redactor.scrub(describe(cause)));
+      return ActionResult.retry(what + " failed: " + redactor.scrub(Messages.describe(cause)));
     }
     return classify(response, what, clock.instant(), redactor);
   }
@@ -118,15 +120,39 @@ final class HttpCall {
     URI uri;
     try {
       uri = new URI(text);
-    } catch (URISyntaxException e) {
-      throw spec.configError(key, "is not a valid URL (" + e.getReason() + " at character " + (e.getIndex() + 1)
-          + "); expected an absolute http:// or https:// URL");
+    } catch (URISyntaxException strict) {
+      try {
+        // Go's parser accepts characters such as '<', '"' or spaces in a path and escapes them when
+        // sending; shipped Postee configs rely on that (https://webhook.site/<uuid>).
+        uri = new URI(escapeIllegalCharacters(text));
+      } catch (URISyntaxException e) {
+        throw spec.configError(key, "is not a valid URL (" + e.getReason() + " at character " + (e.getIndex() + 1)
+            + "); expected an absolute http:// or https:// URL");
+      }
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
       throw spec.configError(key, "must be an absolute http:// or https:// URL with a host name");
     }
     return uri;
+  }
+
+  /** Percent-encodes (as UTF-8) every character RFC 3986 does not allow anywhere in a URI. */
+  static String escapeIllegalCharacters(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp < 128 && (Character.isLetterOrDigit(cp) || URI_CHARACTERS.indexOf(cp) >= 0)) {
+        out.append((char) cp);
+      } else {
+        for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+          out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+              .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+        }
+      }
+    }
+    return out.toString();
   }
 
   /**
@@ -141,26 +167,7 @@ final class HttpCall {
   }
 
   private static ActionResult timedOut(String what, Duration budget) {
-    return ActionResult.retry(what + " timed out: no complete response within " + human(budget));
-  }
-
-  static String describe(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    String text = text(t);
-    return root == t ? text : text + " (" + text(root) + ")";
-  }
-
-  private static String text(Throwable t) {
-    String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
-  }
-
-  static String human(Duration d) {
-    long ms = d.toMillis();
-    if (ms < 1000) return ms + " ms";
-    if (ms % 1000 == 0) return (ms / 1000) + " s";
-    return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    return ActionResult.retry(what + " timed out: no complete response within " + Messages.duration(budget));
   }
 
   /**

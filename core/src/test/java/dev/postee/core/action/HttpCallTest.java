@@ -42,4 +42,10 @@ class HttpCallTest {
     assertThat(HttpCall.isTransient(404)).isFalse();
     assertThat(HttpCall.isTransient(301)).isFalse();
   }
+
+  @Test
+  void charactersGoAcceptsInUrlsAreEscapedInsteadOfRejected() {
+    assertThat(HttpCall.escapeIllegalCharacters("https://webhook.site/<uuid>?q=a b&r=é%20"))
+        .isEqualTo("https://webhook.site/%3Cuuid%3E?q=a%20b&r=%C3%A9%20");
+  }
 }
