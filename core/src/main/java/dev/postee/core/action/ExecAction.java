@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * messages too large for an environment variable). Output (stdout and stderr) is captured, its
  * last {@value #OUTPUT_LIMIT} bytes kept. Exit code 0 is success; any other code is a permanent
  * failure unless listed in {@code retry-exit-codes}. A script still running at the deadline is
- * killed with everything it started.
+ * killed with everything it started (a timeout is a permanent failure: the script may have acted).
  */
 public final class ExecAction implements Action {
   public static final String TYPE = "exec";
@@ -38,6 +38,8 @@ public final class ExecAction implements Action {
   static final int MAX_ENV_STRING_BYTES = 128 * 1024 - 1;
   /** How long a killed script gets to disappear and to let go of its output. */
   private static final Duration KILL_GRACE = Duration.ofSeconds(1);
+  /** How long after the script exits its output may stay open before the holders are killed. */
+  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
   private static final String SHELL = "/bin/sh";
 
   private static final Logger log = LoggerFactory.getLogger(ExecAction.class);
@@ -187,17 +189,10 @@ public final class ExecAction implements Action {
             "script timed out after " + Messages.duration(timeout) + " and was killed with the processes it started", null);
       }
       int exitCode = process.exitValue();
-      if (!reader.join(remaining(request))) {
-        ProcessTree.kill(process.toHandle(), ownSession);
-        awaitOutput(reader, process, KILL_GRACE);
-        return new ActionResult(ActionResult.Outcome.FAILED, null, exitCode, output(output),
-            "script exited with code " + exitCode + " but processes it started in the background kept its output "
-                + "open until the timeout (" + Messages.duration(timeout) + ") and were killed; redirect the output "
-                + "of background commands (cmd >/dev/null 2>&1 &)", null);
-      }
-      if (exitCode == 0) return new ActionResult(ActionResult.Outcome.OK, null, 0, output(output), null, null);
+      String captured = collectAfterExit(reader, process, ownSession, output);
+      if (exitCode == 0) return new ActionResult(ActionResult.Outcome.OK, null, 0, captured, null, null);
       ActionResult.Outcome outcome = retryExitCodes.contains(exitCode) ? ActionResult.Outcome.RETRY : ActionResult.Outcome.FAILED;
-      return new ActionResult(outcome, null, exitCode, output(output), "script exited with code " + exitCode, null);
+      return new ActionResult(outcome, null, exitCode, captured, "script exited with code " + exitCode, null);
     } catch (InterruptedException e) {
       ProcessTree.kill(process.toHandle(), ownSession);
       throw e;
@@ -213,6 +208,24 @@ public final class ExecAction implements Action {
     return redactor.scrub(tail.text());
   }
 
+  /**
+   * The script has exited: its output ends when every process holding it lets go. Processes it
+   * left in the background without redirecting their output would hold it (and this execution)
+   * indefinitely; after {@link #OUTPUT_GRACE} they are killed, as the JDK cuts their output off
+   * anyway once the script is gone. Daemons started with their output redirected are left alone.
+   */
+  private String collectAfterExit(Thread reader, Process process, boolean ownSession, OutputTail output)
+      throws InterruptedException {
+    if (reader.join(OUTPUT_GRACE)) return output(output);
+    int killed = ProcessTree.kill(process.toHandle(), ownSession);
+    awaitOutput(reader, process, KILL_GRACE);
+    if (killed == 0) return output(output);
+    log.warn("action \"{}\": {} background process(es) started by the script kept its output open after it exited "
+        + "and were killed", name, killed);
+    return output(output) + "\n[" + killed + " background process(es) kept the script's output open after it exited "
+        + "and were killed; start them with their output redirected (cmd >/dev/null 2>&1 &) to keep them running]";
+  }
+
   /** Waits briefly for killed processes to release the output; closes it if something escaped the kill. */
   private void awaitOutput(Thread reader, Process process, Duration grace) throws InterruptedException {
     process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -226,13 +239,8 @@ public final class ExecAction implements Action {
     }
   }
 
-  private Duration remaining(ActionRequest request) {
-    Duration d = Duration.between(clock.instant(), request.deadline());
-    return d.isNegative() ? Duration.ZERO : d;
-  }
-
   private long remainingNanos(ActionRequest request) {
-    return remaining(request).toNanos();
+    return Math.max(0, Duration.between(clock.instant(), request.deadline()).toNanos());
   }
 
   private static void deleteRecursively(Path dir) {

@@ -6,8 +6,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Starting scripts in a session of their own and killing everything they started. Descendants are
@@ -49,17 +51,24 @@ final class ProcessTree {
    * Kills {@code root}, its descendants and, when {@code leadsSession} (it was started through
    * {@link #inOwnSession}), every other process of its session, with SIGKILL. Repeats a few times so
    * that a process forked during the sweep is caught.
+   *
+   * @return how many processes were signalled
    */
-  static void kill(ProcessHandle root, boolean leadsSession) {
+  static int kill(ProcessHandle root, boolean leadsSession) {
+    Set<Long> signalled = new HashSet<>();
     for (int round = 0; round < 5; round++) {
       List<ProcessHandle> victims = new ArrayList<>();
       if (root.isAlive()) victims.add(root);
       root.descendants().forEach(victims::add);
       if (leadsSession) victims.addAll(sessionMembers(root));
       victims.removeIf(p -> !isRunning(p.pid()));
-      if (victims.isEmpty()) return;
-      victims.forEach(ProcessHandle::destroyForcibly);
+      if (victims.isEmpty()) break;
+      victims.forEach(p -> {
+        p.destroyForcibly();
+        signalled.add(p.pid());
+      });
     }
+    return signalled.size();
   }
 
   /**
