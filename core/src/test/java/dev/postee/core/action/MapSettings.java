@@ -42,6 +42,15 @@ final class MapSettings implements Settings {
 
   @Override public Set<String> keys() { return values.keySet(); }
 
+  @Override
+  public Map<String, String> stringMap(String key) {
+    Object v = get(key);
+    if (!(v instanceof Map<?, ?> m)) return Map.of();
+    Map<String, String> out = new LinkedHashMap<>();
+    m.forEach((k, val) -> out.put(String.valueOf(k), String.valueOf(val)));
+    return out;
+  }
+
   @Override public boolean has(String key) { return get(key) != null; }
 
   @Override
