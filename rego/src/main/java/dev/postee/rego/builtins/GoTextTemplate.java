@@ -41,14 +41,22 @@ final class GoTextTemplate {
   private static final String NAME = "template";
   private static final int MAX_DEPTH = 100_000;
 
+  /** Parsed templates are immutable, so policies that render the same text parse it once. */
+  private static final RegexBuiltins.CompiledCache<Map<String, Node.ListNode>> PARSED =
+      new RegexBuiltins.CompiledCache<>(256);
+
   static String render(BuiltinContext ctx, String text, ObjectValue vars) {
     Object data = toGo(vars);
-    Parser parser = new Parser(text);
-    Map<String, Node.ListNode> templates = parser.parseAll();
-    Exec exec = new Exec(ctx, text, templates);
-    exec.vars.add(new Var("$", data));
-    exec.walk(data, templates.get(NAME), 0);
-    return exec.out.toString();
+    try {
+      Map<String, Node.ListNode> templates = PARSED.get(text, t -> new Parser(t).parseAll());
+      Exec exec = new Exec(ctx, text, templates);
+      exec.vars.add(new Var("$", data));
+      exec.walk(data, templates.get(NAME), 0);
+      return exec.out.toString();
+    } catch (StackOverflowError e) {
+      // Go allows 100000 nested template calls; the JVM stack gives out earlier.
+      throw BuiltinException.error("template: " + NAME + ": exceeded maximum template depth");
+    }
   }
 
   // ---- decoding the variables (OPA's ast.As: Rego text read back as JSON) --------------------

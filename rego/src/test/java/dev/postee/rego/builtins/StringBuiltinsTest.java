@@ -705,6 +705,16 @@ class StringBuiltinsTest {
     }
 
     @Test
+    void endlessTemplateRecursionIsAnError() {
+      assertThatThrownBy(() -> call("strings.render_template",
+          s("{{define \"r\"}}{{template \"r\" .}}{{end}}{{template \"r\" .}}"), ObjectValue.EMPTY))
+          .isInstanceOfSatisfying(BuiltinException.class, e -> {
+            assertThat(e.code()).isEqualTo(BuiltinException.BUILTIN_ERROR);
+            assertThat(e.getMessage()).contains("exceeded maximum template depth");
+          });
+    }
+
+    @Test
     void variablesThatAreNotJsonAreRejected() {
       assertBuiltinError("invalid character 's' looking for beginning of value", "strings.render_template",
           s("{{.}}"), ObjectValue.ofStrings("s", SetValue.EMPTY));
