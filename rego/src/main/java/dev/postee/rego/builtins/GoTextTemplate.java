@@ -988,64 +988,72 @@ final class GoTextTemplate {
       return s;
     }
 
-    /** strconv.Unquote's escape handling; null when the text is malformed. */
+    /**
+     * strconv.Unquote's escape handling; null when the text is malformed. \x and octal escapes
+     * are bytes, so runs of them are decoded together as UTF-8.
+     */
     private static String unquoteGo(String s, char quote) {
       StringBuilder sb = new StringBuilder();
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       for (int i = 0; i < s.length(); ) {
         char c = s.charAt(i++);
         if (c == quote) return null;
-        if (c != '\\') {
-          sb.append(c);
-          continue;
-        }
-        if (i >= s.length()) return null;
-        char e = s.charAt(i++);
-        switch (e) {
-          case 'a' -> sb.append((char) 7);
-          case 'b' -> sb.append('\b');
-          case 'f' -> sb.append('\f');
-          case 'n' -> sb.append('\n');
-          case 'r' -> sb.append('\r');
-          case 't' -> sb.append('\t');
-          case 'v' -> sb.append((char) 0x0B);
-          case '\\' -> sb.append('\\');
-          case '\'', '"' -> {
-            if (e != quote) return null;
-            sb.append(e);
-          }
-          case 'x', 'u', 'U' -> {
-            int n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-            if (i + n > s.length()) return null;
-            int v;
-            try {
-              v = Integer.parseUnsignedInt(s.substring(i, i + n), 16);
-            } catch (NumberFormatException ex) {
-              return null;
+        int byteValue = -1;
+        if (c == '\\') {
+          if (i >= s.length()) return null;
+          char e = s.charAt(i++);
+          switch (e) {
+            case 'a' -> c = (char) 7;
+            case 'b' -> c = '\b';
+            case 'f' -> c = '\f';
+            case 'n' -> c = '\n';
+            case 'r' -> c = '\r';
+            case 't' -> c = '\t';
+            case 'v' -> c = (char) 0x0B;
+            case '\\' -> c = '\\';
+            case '\'', '"' -> {
+              if (e != quote) return null;
+              c = e;
             }
-            i += n;
-            if (e == 'x') {
-              sb.append((char) v); // a byte; only ASCII bytes survive in a Java string
-            } else {
-              if (v > Character.MAX_CODE_POINT || (v >= 0xD800 && v <= 0xDFFF)) return null;
-              sb.appendCodePoint(v);
+            case 'x', 'u', 'U' -> {
+              int n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+              if (i + n > s.length() || !s.substring(i, i + n).matches("[0-9a-fA-F]+")) return null;
+              int v = Integer.parseUnsignedInt(s.substring(i, i + n), 16);
+              i += n;
+              if (e == 'x') {
+                byteValue = v;
+              } else {
+                if (v > Character.MAX_CODE_POINT || (v >= 0xD800 && v <= 0xDFFF)) return null;
+                flushBytes(sb, bytes);
+                sb.appendCodePoint(v);
+                continue;
+              }
             }
-          }
-          default -> {
-            if (e >= '0' && e <= '7') {
-              if (i + 2 > s.length()) return null;
-              String oct = s.substring(i - 1, i + 2);
-              if (!oct.matches("[0-7]{3}")) return null;
-              int v = Integer.parseInt(oct, 8);
-              if (v > 255) return null;
-              sb.append((char) v);
+            default -> {
+              if (e < '0' || e > '7' || i + 2 > s.length() || !s.substring(i - 1, i + 2).matches("[0-7]{3}")) {
+                return null;
+              }
+              byteValue = Integer.parseInt(s.substring(i - 1, i + 2), 8);
+              if (byteValue > 255) return null;
               i += 2;
-            } else {
-              return null;
             }
           }
+        }
+        if (byteValue >= 0) {
+          bytes.write(byteValue);
+        } else {
+          flushBytes(sb, bytes);
+          sb.append(c);
         }
       }
+      flushBytes(sb, bytes);
       return sb.toString();
+    }
+
+    private static void flushBytes(StringBuilder sb, java.io.ByteArrayOutputStream bytes) {
+      if (bytes.size() == 0) return;
+      sb.append(bytes.toString(StandardCharsets.UTF_8));
+      bytes.reset();
     }
 
     // -- token stream helpers --

@@ -676,6 +676,7 @@ class StringBuiltinsTest {
       assertThat(render("{{slice .items 1}} {{slice \"abcd\" 1 3}}", vars)).isEqualTo("[b] bc");
       assertThat(render("{{(index .items 0) | len}}", vars)).isEqualTo("1");
       assertThat(render("{{'a'}} {{0x10}} {{1e3}} {{1_000}}", vars)).isEqualTo("97 16 1000 1000");
+      assertThat(render("{{\"\\xc3\\xa9\\303\\251\\u00e9\\t\"}}|{{`\\n`}}", vars)).isEqualTo("ééé\t|\\n");
     }
 
     @Test
