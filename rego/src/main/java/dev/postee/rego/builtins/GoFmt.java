@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -470,7 +471,7 @@ final class GoFmt {
         if (negative || plus || space) precision--;
       }
       String ds = Long.toUnsignedString(mag, base);
-      if (digits == UDIGITS) ds = ds.toUpperCase(java.util.Locale.ROOT);
+      if (digits == UDIGITS) ds = ds.toUpperCase(Locale.ROOT);
       integerDigits(ds, base, negative, verb, digits, precision);
     }
 
@@ -527,7 +528,7 @@ final class GoFmt {
       int precision = 4;
       if (precPresent && prec > 4) precision = prec;
       StringBuilder sb = new StringBuilder("U+");
-      String hex = Long.toUnsignedString(u, 16).toUpperCase(java.util.Locale.ROOT);
+      String hex = Long.toUnsignedString(u, 16).toUpperCase(Locale.ROOT);
       for (int k = hex.length(); k < precision; k++) sb.append('0');
       sb.append(hex);
       if (sharp && u >= 0 && u <= Character.MAX_CODE_POINT && isPrint((int) u)) {
@@ -587,7 +588,7 @@ final class GoFmt {
       }
       if (verb == 'O') prefix = "0o";
       String digits = x.abs().toString(base);
-      if (verb == 'X') digits = digits.toUpperCase(java.util.Locale.ROOT);
+      if (verb == 'X') digits = digits.toUpperCase(Locale.ROOT);
       int left = 0;
       int zeros = 0;
       int right = 0;

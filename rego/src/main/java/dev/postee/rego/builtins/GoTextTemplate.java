@@ -17,12 +17,14 @@ import dev.postee.rego.value.SetValue;
 import dev.postee.rego.value.StringValue;
 import dev.postee.rego.value.Value;
 import dev.postee.rego.value.Values;
+import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -498,7 +500,7 @@ final class GoTextTemplate {
   }
 
   static String unicodeName(int r) {
-    String hex = Integer.toHexString(r).toUpperCase(java.util.Locale.ROOT);
+    String hex = Integer.toHexString(r).toUpperCase(Locale.ROOT);
     return "U+" + "0".repeat(Math.max(0, 4 - hex.length())) + hex
         + (GoFmt.isPrint(r) ? " '" + new String(Character.toChars(r)) + "'" : "");
   }
@@ -600,7 +602,7 @@ final class GoTextTemplate {
     /** if, range and with share this shape. */
     record Control(int pos, T kind, Pipe pipe, ListNode list, ListNode elseList) implements Node {
       @Override public String toString() {
-        String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+        String name = kind.name().toLowerCase(Locale.ROOT);
         return "{{" + name + " " + pipe + "}}" + list + (elseList == null ? "" : "{{else}}" + elseList)
             + "{{end}}";
       }
@@ -636,7 +638,6 @@ final class GoTextTemplate {
       "len", "not", "or", "print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne");
 
   private static final class Parser {
-    final String text;
     final List<Item> items;
     final Map<String, Node.ListNode> templates = new HashMap<>();
     int next;
@@ -645,7 +646,6 @@ final class GoTextTemplate {
     int actionLine;
 
     Parser(String text) {
-      this.text = text;
       this.items = new Lexer(text).items;
     }
 
@@ -784,7 +784,7 @@ final class GoTextTemplate {
     }
 
     private Node control(T kind) {
-      String context = kind.name().toLowerCase(java.util.Locale.ROOT);
+      String context = kind.name().toLowerCase(Locale.ROOT);
       int varCount = vars.size();
       Node.Pipe pipe = pipeline(context, T.RIGHT_DELIM);
       if (kind == T.RANGE) rangeDepth++;
@@ -994,7 +994,7 @@ final class GoTextTemplate {
      */
     private static String unquoteGo(String s, char quote) {
       StringBuilder sb = new StringBuilder();
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       for (int i = 0; i < s.length(); ) {
         char c = s.charAt(i++);
         if (c == quote) return null;
@@ -1050,7 +1050,7 @@ final class GoTextTemplate {
       return sb.toString();
     }
 
-    private static void flushBytes(StringBuilder sb, java.io.ByteArrayOutputStream bytes) {
+    private static void flushBytes(StringBuilder sb, ByteArrayOutputStream bytes) {
       if (bytes.size() == 0) return;
       sb.append(bytes.toString(StandardCharsets.UTF_8));
       bytes.reset();
@@ -1573,13 +1573,9 @@ final class GoTextTemplate {
     return switch (k1) {
       case INT -> ((GoInt) a1).value() < ((GoInt) a2).value();
       case FLOAT -> ((GoFloat) a1).value() < ((GoFloat) a2).value();
-      case STRING -> compareBytes(((GoString) a1).value(), ((GoString) a2).value()) < 0;
+      case STRING -> Values.compareStrings(((GoString) a1).value(), ((GoString) a2).value()) < 0;
       default -> throw new TemplateFunctionError("invalid type for comparison");
     };
-  }
-
-  private static int compareBytes(String a, String b) {
-    return Values.compareStrings(a, b);
   }
 
   private static long length(Object item) {
@@ -1695,7 +1691,7 @@ final class GoTextTemplate {
         case '=' -> sb.append("\\u003D");
         default -> {
           if (cp < ' ' || (cp >= 0x80 && !GoFmt.isPrint(cp))) {
-            String hex = Integer.toHexString(cp).toUpperCase(java.util.Locale.ROOT);
+            String hex = Integer.toHexString(cp).toUpperCase(Locale.ROOT);
             sb.append("\\u").append("0".repeat(Math.max(0, 4 - hex.length()))).append(hex);
           } else {
             sb.appendCodePoint(cp);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -171,7 +172,7 @@ public final class RegexBuiltins implements BuiltinRegistrar {
    * Go's allMatches: successive non-overlapping matches, at most n (all when n &lt; 0); an empty
    * match right after the previous match is skipped.
    */
-  static void allMatches(Pattern p, String s, long n, java.util.function.Consumer<Matcher> deliver) {
+  static void allMatches(Pattern p, String s, long n, Consumer<Matcher> deliver) {
     long limit = n < 0 ? s.length() + 1L : n;
     int end = s.length();
     Matcher m = p.matcher(s);
