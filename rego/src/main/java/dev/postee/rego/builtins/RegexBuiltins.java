@@ -32,15 +32,17 @@ public final class RegexBuiltins implements BuiltinRegistrar {
   @Override
   public void register(BuiltinRegistry r) {
     BuiltinFunction match = (ctx, a) -> {
-      Pattern p = compile(Args.string(a, 0));
-      return BooleanValue.of(p.matcher(Args.string(a, 1)).find());
+      String pattern = Args.string(a, 0);
+      String s = Args.string(a, 1);
+      return BooleanValue.of(compile(pattern).matcher(s).find());
     };
     r.function("regex.match", match);
     r.function("re_match", match);
     r.function("regex.is_valid", (ctx, a) -> BooleanValue.of(a[0] instanceof StringValue s && isValid(s.value())));
     r.function("regex.split", (ctx, a) -> {
-      Pattern p = compile(Args.string(a, 0));
-      return strings(split(p, Args.string(a, 1)));
+      String pattern = Args.string(a, 0);
+      String s = Args.string(a, 1);
+      return strings(split(compile(pattern), s));
     });
     r.function("regex.find_n", (ctx, a) -> {
       String pattern = Args.string(a, 0);
@@ -67,8 +69,9 @@ public final class RegexBuiltins implements BuiltinRegistrar {
     });
     r.function("regex.replace", (ctx, a) -> {
       String base = Args.string(a, 0);
-      Pattern p = compile(Args.string(a, 1));
-      String replaced = replaceAll(p, base, Args.string(a, 2));
+      String pattern = Args.string(a, 1);
+      String replacement = Args.string(a, 2);
+      String replaced = replaceAll(compile(pattern), base, replacement);
       return replaced.equals(base) ? a[0] : StringValue.of(replaced);
     });
     r.function("regex.template_match", (ctx, a) -> {
