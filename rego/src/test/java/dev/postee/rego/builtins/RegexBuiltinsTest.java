@@ -155,6 +155,8 @@ class RegexBuiltinsTest {
         {"d*", "....."}, {"d*", "[d]*"}, {"[a-p]+", "[p-z]+"}, {"[a-p]+", "apapapaapapapap"}, {"[a-p]+", ".*"},
         {"[a-p]+", "abcdefgh*"}, {"abcd[a-c]z+", "abcd[b-d][yz]*"}, {"abcd[a-c]z+", "abcdazzzz"},
         {".*\\\\", ".*"}, {".*\\\\", "asdfasdf\\\\"}, {".a.a", "b.b."}, {".*.*.*.*.*.*.*.*", ".*.*.*.*.*"},
+        {"foo.*bar", "foobar"}, {"foo.*bar", "fooalkdsjfbar"}, {"abcd[a-c]z+", "abcdbzzz"}, {"abcd[a-c]z+", "abcdcz"},
+        {"a.a.[0-9]+z", ".b.b2359825792*594823z"}, {"a.a.", ".b.b"},
     };
     for (String[] c : nonEmpty) {
       assertThat(call("regex.globs_match", s(c[0]), s(c[1]))).as("%s ∩ %s", c[0], c[1]).isEqualTo(BooleanValue.TRUE);
@@ -163,6 +165,7 @@ class RegexBuiltinsTest {
         {"abcd", "lsdfhda"}, {"abcd", "abcdla"}, {"[a-d]+", "xyz"}, {"[a-d]+", "p+"}, {"[a-d]+", "[e-f]+"},
         {"[0-9]*", "[a-z]"}, {"[0-9]*", ".\\*"}, {"mamama.*", "dadada.*"}, {".*mamama", ".*nanana"},
         {".xyz.", "paaap"}, {".xyz.", ".*pqr.*"}, {"ab+", "a"}, {"ab+", "abc"}, {".*.*.*.*f", ".*.*.*.*g"},
+        {"[a-z]+", "[0-9]*"},
     };
     for (String[] c : empty) {
       assertThat(call("regex.globs_match", s(c[0]), s(c[1]))).as("%s ∩ %s", c[0], c[1]).isEqualTo(BooleanValue.FALSE);
