@@ -11,7 +11,11 @@ import java.util.Map;
 public final class BuiltinRegistry {
 
   /** A declared builtin with its implementation (exactly one of function/relation is set). */
-  public record Entry(BuiltinCatalogue.Decl decl, BuiltinFunction function, BuiltinRelation relation) {}
+  public record Entry(BuiltinCatalogue.Decl decl, BuiltinFunction function, BuiltinRelation relation, boolean checksOwnOperands) {
+    public Entry(BuiltinCatalogue.Decl decl, BuiltinFunction function, BuiltinRelation relation) {
+      this(decl, function, relation, false);
+    }
+  }
 
   private final Map<String, Entry> entries;
   private boolean frozen;
@@ -41,6 +45,14 @@ public final class BuiltinRegistry {
   /** Registers the implementation of a catalogued builtin function. */
   public void function(String name, BuiltinFunction fn) {
     put(name, new Entry(declared(name), fn, null));
+  }
+
+  /**
+   * Registers a builtin that accepts operands outside its declared types (OPA checks declared
+   * types only at compile time; e.g. regex.is_valid(1) is false, not an error).
+   */
+  public void functionCheckingOwnOperands(String name, BuiltinFunction fn) {
+    put(name, new Entry(declared(name), fn, null, true));
   }
 
   /** Registers the implementation of a catalogued builtin relation. */

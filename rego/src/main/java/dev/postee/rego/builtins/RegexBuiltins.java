@@ -38,7 +38,7 @@ public final class RegexBuiltins implements BuiltinRegistrar {
     };
     r.function("regex.match", match);
     r.function("re_match", match);
-    r.function("regex.is_valid", (ctx, a) -> BooleanValue.of(a[0] instanceof StringValue s && isValid(s.value())));
+    r.functionCheckingOwnOperands("regex.is_valid", (ctx, a) -> BooleanValue.of(a[0] instanceof StringValue s && isValid(s.value())));
     r.function("regex.split", (ctx, a) -> {
       String pattern = Args.string(a, 0);
       String s = Args.string(a, 1);
