@@ -61,6 +61,11 @@ public final class PreparedPolicy {
     return new Evaluator(policy, input, null, options).valueAt(p);
   }
 
+  /** Starts an evaluation over one input in which several documents can be read with a shared cache. */
+  public Evaluation evaluation(Value input, EvalOptions options) {
+    return new Evaluation(policy, input, options);
+  }
+
   public Value valueAt(List<String> path, Value input) {
     return valueAt(path, input, EvalOptions.DEFAULT);
   }

@@ -15,6 +15,14 @@ public record ConfigProblem(Severity severity, SourceLocation location, String m
       Comparator.comparingInt((ConfigProblem p) -> p.location().line())
           .thenComparingInt(p -> p.location().column());
 
+  public static ConfigProblem error(SourceLocation where, String message) {
+    return new ConfigProblem(Severity.ERROR, where == null ? SourceLocation.UNKNOWN : where, message);
+  }
+
+  public static ConfigProblem warning(SourceLocation where, String message) {
+    return new ConfigProblem(Severity.WARNING, where == null ? SourceLocation.UNKNOWN : where, message);
+  }
+
   public boolean isError() {
     return severity == Severity.ERROR;
   }
