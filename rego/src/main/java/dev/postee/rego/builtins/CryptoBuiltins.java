@@ -48,17 +48,14 @@ public final class CryptoBuiltins implements BuiltinRegistrar {
       for (ParsedCertificate c : certificates(Args.string(args, 0))) out.add(c.toValue(true));
       return ArrayValue.of(out);
     });
-    r.function("crypto.x509.parse_and_verify_certificates", (ctx, args) ->
-        parseAndVerify(Args.string(args, 0), VerifyOptions.DEFAULT, true));
+    r.function("crypto.x509.parse_and_verify_certificates", (ctx, args) -> {
+      List<ParsedCertificate> certs = certificatesOrNull(Args.string(args, 0));
+      return certs == null ? unverified() : verify(certs, VerifyOptions.DEFAULT, true);
+    });
     r.function("crypto.x509.parse_and_verify_certificates_with_options", (ctx, args) -> {
-      String input = Args.string(args, 0);
-      ObjectValue options = Args.object(args, 1);
-      try {
-        certificates(input);
-      } catch (BuiltinException e) {
-        return unverified();
-      }
-      return parseAndVerify(input, verifyOptions(options), false);
+      List<ParsedCertificate> certs = certificatesOrNull(Args.string(args, 0));
+      if (certs == null) return unverified();
+      return verify(certs, verifyOptions(Args.object(args, 1)), false);
     });
     r.function("crypto.x509.parse_certificate_request", (ctx, args) -> certificateRequest(Args.string(args, 0)));
     r.function("crypto.x509.parse_keypair", (ctx, args) -> keyPair(Args.string(args, 0), Args.string(args, 1)));
@@ -203,13 +200,15 @@ public final class CryptoBuiltins implements BuiltinRegistrar {
     return new VerifyOptions(dns, time, usages);
   }
 
-  private static Value parseAndVerify(String input, VerifyOptions options, boolean withUriStrings) {
-    List<ParsedCertificate> certs;
+  private static List<ParsedCertificate> certificatesOrNull(String input) {
     try {
-      certs = certificates(input);
+      return certificates(input);
     } catch (BuiltinException e) {
-      return unverified();
+      return null;
     }
+  }
+
+  private static Value verify(List<ParsedCertificate> certs, VerifyOptions options, boolean withUriStrings) {
     if (certs.size() < 2) return unverified();
     List<ParsedCertificate> chain = verifyChain(certs, options);
     if (chain == null) return unverified();
@@ -302,7 +301,7 @@ public final class CryptoBuiltins implements BuiltinRegistrar {
   private static boolean hostnameMatches(ParsedCertificate leaf, String host) {
     String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
-    if (h.matches("[0-9.]+") || h.contains(":")) {
+    if (h.contains(":") || h.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
       try {
         byte[] want = java.net.InetAddress.getByName(h).getAddress();
         for (byte[] ip : leaf.fields().ipAddresses) if (java.util.Arrays.equals(ip, want)) return true;

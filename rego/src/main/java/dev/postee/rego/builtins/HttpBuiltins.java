@@ -300,6 +300,9 @@ public final class HttpBuiltins implements BuiltinRegistrar {
   private static final Map<String, Double> UNITS = Map.of("ns", 1d, "us", 1e3, "µs", 1e3, "μs", 1e3, "ms", 1e6,
       "s", 1e9, "m", 60e9, "h", 3600e9);
 
+  private static final java.util.regex.Pattern DURATION_PART =
+      java.util.regex.Pattern.compile("([0-9]*(?:\\.[0-9]*)?)([^0-9.]+)");
+
   /** Go's time.ParseDuration, in nanoseconds. */
   static long goDuration(String s) {
     String orig = s;
@@ -312,7 +315,7 @@ public final class HttpBuiltins implements BuiltinRegistrar {
     if (s.equals("0")) return 0;
     if (s.isEmpty()) throw new IllegalArgumentException("time: invalid duration " + goQuote(orig));
     double total = 0;
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]*(?:\\.[0-9]*)?)([^0-9.]+)").matcher(s);
+    java.util.regex.Matcher m = DURATION_PART.matcher(s);
     int at = 0;
     while (at < s.length()) {
       if (!m.find(at) || m.start() != at || m.group(1).isEmpty() || m.group(1).equals(".")) {

@@ -93,11 +93,17 @@ public final class GraphQl {
   /** OPA's formatGqlParserError: "MESSAGE in GraphQL string at location L:C" when a location leads the text. */
   static String format(String text) {
     String[] parts = text.split(":", 4);
-    if (parts.length >= 4 && parts[1].matches("[0-9]+") && parts[2].matches("[0-9]+")) {
+    if (parts.length >= 4 && digits(parts[1]) && digits(parts[2])) {
       String msg = parts[3].replaceFirst("^ +", "");
       if (msg.endsWith(".\n")) msg = msg.substring(0, msg.length() - 2);
       return msg + " in GraphQL string at location " + Long.parseLong(parts[1]) + ":" + Long.parseLong(parts[2]);
     }
     return "GraphQL parse error: " + text;
+  }
+
+  private static boolean digits(String s) {
+    if (s.isEmpty() || s.length() > 18) return false;
+    for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+    return true;
   }
 }

@@ -800,7 +800,7 @@ final class Validator {
     private String unexpectedTypeMessage(Value v) {
       return switch (v.expectedType.toString()) {
         case "Int", "Int!" -> {
-          boolean outOfRange = v.raw.matches("[+-]?[0-9]+") && !fitsInt32(v.raw);
+          boolean outOfRange = isInteger(v.raw) && !fitsInt32(v.raw);
           yield outOfRange ? "Int cannot represent non 32-bit signed integer value: " + v
               : "Int cannot represent non-integer value: " + v;
         }
@@ -812,6 +812,13 @@ final class Validator {
             ? "Enum \"" + v.expectedType + "\" cannot represent non-enum value: " + v + "."
             : "Expected value of type \"" + v.expectedType + "\", found " + v + ".";
       };
+    }
+
+    private boolean isInteger(String raw) {
+      int start = raw.startsWith("-") || raw.startsWith("+") ? 1 : 0;
+      if (raw.length() == start) return false;
+      for (int i = start; i < raw.length(); i++) if (raw.charAt(i) < '0' || raw.charAt(i) > '9') return false;
+      return true;
     }
 
     private boolean fitsInt32(String raw) {

@@ -7,7 +7,6 @@ import dev.postee.rego.value.Value;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.KeyFactory;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -315,6 +314,4 @@ public final class Keys {
     while (i < b.length - 1 && b[i] == 0) i++;
     return Arrays.copyOfRange(b, i, b.length);
   }
-
-  public static PrivateKey asPrivate(Object key) { return key instanceof PrivateKey p ? p : null; }
 }

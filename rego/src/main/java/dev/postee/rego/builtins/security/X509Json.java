@@ -307,6 +307,8 @@ public final class X509Json {
     return sb.toString();
   }
 
+  private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+
   /** Go's url.URL JSON for a URI SAN. */
   static Value url(String raw) {
     String rest = raw;
@@ -318,7 +320,7 @@ public final class X509Json {
     }
     String scheme = "";
     int colon = rest.indexOf(':');
-    if (colon > 0 && rest.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+    if (colon > 0 && SCHEME.matcher(rest.substring(0, colon)).matches()) {
       scheme = rest.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
       rest = rest.substring(colon + 1);
     }
