@@ -126,25 +126,19 @@ public final class JwtBuiltins implements BuiltinRegistrar {
     Pem.Block block = Pem.decode(text);
     if (block != null) {
       if (block.rest().length > 0) throw BuiltinException.error("extra data after a PEM certificate block");
-      try {
-        if (block.type().equals("CERTIFICATE")) {
-          Object key;
-          try {
-            key = Keys.publicKeyOf(Keys.certificate(block.bytes()));
-          } catch (Keys.KeyException e) {
-            throw BuiltinException.error("failed to parse a PEM certificate: " + e.getMessage());
-          }
-          return List.of(new VerificationKey("", "", key));
+      if (block.type().equals("CERTIFICATE")) {
+        try {
+          return List.of(new VerificationKey("", "", Keys.publicKeyOf(Keys.certificate(block.bytes()))));
+        } catch (Keys.KeyException e) {
+          throw BuiltinException.error("failed to parse a PEM certificate: " + e.getMessage());
         }
-        if (block.type().equals("PUBLIC KEY")) {
-          try {
-            return List.of(new VerificationKey("", "", Keys.pkixPublicKey(block.bytes())));
-          } catch (Keys.KeyException e) {
-            throw BuiltinException.error("failed to parse a PEM public key: " + e.getMessage());
-          }
+      }
+      if (block.type().equals("PUBLIC KEY")) {
+        try {
+          return List.of(new VerificationKey("", "", Keys.pkixPublicKey(block.bytes())));
+        } catch (Keys.KeyException e) {
+          throw BuiltinException.error("failed to parse a PEM public key: " + e.getMessage());
         }
-      } catch (BuiltinException e) {
-        throw e;
       }
       throw BuiltinException.error("failed to extract a Key from the PEM certificate");
     }
