@@ -50,6 +50,19 @@ public final class UriBuiltins implements BuiltinRegistrar {
     });
   }
 
+  /**
+   * Go's url.Parse for other builtins (JSON schema formats): {scheme, path} of a URL, or null
+   * when Go rejects it.
+   */
+  static String[] schemeAndPath(String raw) {
+    try {
+      GoUrl u = parse(bytes(raw));
+      return new String[] {str(u.scheme).value(), str(u.path).value()};
+    } catch (UrlException e) {
+      return null;
+    }
+  }
+
   /** A Go string (byte sequence) held one byte per char. */
   private static String bytes(String s) {
     return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);

@@ -277,7 +277,7 @@ public final class YamlBuiltins implements BuiltinRegistrar {
   }
 
   /** Go's encoding/json text for a float64 (shortest digits, exponent outside [1e-6, 1e21)). */
-  private static String goJsonFloat(double f) {
+  static String goJsonFloat(double f) {
     double abs = Math.abs(f);
     boolean exp = abs != 0 && (abs < 1e-6 || abs >= 1e21);
     String s = goFormatFloat(f, exp ? 'e' : 'f', false);
