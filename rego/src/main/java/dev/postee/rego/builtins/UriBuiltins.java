@@ -69,7 +69,7 @@ public final class UriBuiltins implements BuiltinRegistrar {
   }
 
   private static StringValue str(String byteString) {
-    return StringValue.of(new String(byteString.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    return StringValue.of(EncodingBuiltins.goString(byteString.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
   /** Go's strconv.Quote of a byte string: invalid UTF-8 bytes appear as \xNN. */
@@ -77,7 +77,7 @@ public final class UriBuiltins implements BuiltinRegistrar {
     byte[] b = byteString.getBytes(StandardCharsets.ISO_8859_1);
     StringBuilder sb = new StringBuilder("\"");
     for (int i = 0; i < b.length; ) {
-      int len = utf8SequenceLength(b, i);
+      int len = EncodingBuiltins.utf8SequenceLength(b, i);
       if (len == 0) {
         sb.append(String.format("\\x%02x", b[i] & 0xff));
         i++;
@@ -89,27 +89,6 @@ public final class UriBuiltins implements BuiltinRegistrar {
       }
     }
     return sb.append('"').toString();
-  }
-
-  /** Length of the valid UTF-8 sequence starting at i, or 0 when the byte starts none. */
-  private static int utf8SequenceLength(byte[] b, int i) {
-    int c = b[i] & 0xff;
-    int len;
-    int min;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; min = 0x10000; }
-    else return 0;
-    if (i + len > b.length) return 0;
-    int cp = c & (0xff >> (len + 1));
-    for (int k = 1; k < len; k++) {
-      int x = b[i + k] & 0xff;
-      if ((x & 0xc0) != 0x80) return 0;
-      cp = cp << 6 | (x & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return len;
   }
 
   static final class UrlException extends Exception {

@@ -467,7 +467,7 @@ public final class YamlBuiltins implements BuiltinRegistrar {
     String t = shortTag(tag);
     if (t.equals(BINARY)) {
       try {
-        return new String(Base64.getMimeDecoder().decode(value), StandardCharsets.UTF_8);
+        return EncodingBuiltins.goString(Base64.getMimeDecoder().decode(value));
       } catch (IllegalArgumentException e) {
         throw BuiltinException.error("yaml: !!binary value contains invalid base64 data");
       }

@@ -39,6 +39,14 @@ class EncodingBuiltinsTest {
   }
 
   @Test
+  void decodedInvalidUtf8CountsOneRunePerByteAsInGo() {
+    assertThat(call("base64.decode", s("4oJh"))).isEqualTo(s("\ufffd\ufffda"));
+    StringValue decoded = (StringValue) call("base64.decode", s("2E84ZuPUd7zfvCZSNEchVpDEIj6PL7JfLpIqyxVG16k="));
+    assertThat(decoded.codePointLength()).isEqualTo(30);
+    assertThat(call("hex.decode", s("ff41"))).isEqualTo(s("\ufffdA"));
+  }
+
+  @Test
   void base64DecodeSkipsNewlinesLikeGo() {
     assertThat(call("base64.decode", s("aGVs\nbG8=\r\n"))).isEqualTo(s("hello"));
   }
