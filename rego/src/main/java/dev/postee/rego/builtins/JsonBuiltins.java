@@ -31,10 +31,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
     r.function("json.is_valid", (ctx, a) ->
         BooleanValue.of(a[0] instanceof StringValue s && GoJson.isValid(s.value())));
     r.function("json.filter", (ctx, a) -> filter(Args.object(a, 0), pathTree(jsonPaths(a[1]))));
-    r.function("json.remove", (ctx, a) -> {
-      Value out = remove(Args.object(a, 0), pathTree(jsonPaths(a[1])));
-      return out == REMOVED ? null : out;
-    });
+    r.function("json.remove", (ctx, a) -> remove(Args.object(a, 0), pathTree(jsonPaths(a[1]))));
     r.function("json.patch", (ctx, a) -> Patch.apply(a[0], Args.array(a, 1)));
     r.function("json.verify_schema", (ctx, a) -> JsonSchema.verify(a[0]));
     r.function("json.match_schema", (ctx, a) -> JsonSchema.match(a[0], a[1]));
@@ -183,18 +180,16 @@ public final class JsonBuiltins implements BuiltinRegistrar {
     }
   }
 
-  private static final Value REMOVED = StringValue.of("\u0000removed");
-
-  /** OPA's jsonRemove: drops what the tree selects (arrays close the gaps). */
+  /** OPA's jsonRemove: drops what the tree selects (arrays close the gaps); null = removed. */
   private static Value remove(Value v, PathNode tree) {
     if (tree == null) return v;
-    if (tree == LEAF) return REMOVED;
+    if (tree == LEAF) return null;
     switch (v) {
       case ObjectValue o -> {
         ObjectValue.Builder b = ObjectValue.builder();
         for (int i = 0; i < o.size(); i++) {
           Value r = remove(o.valueAt(i), tree.children.get(o.keyAt(i)));
-          if (r != REMOVED) b.put(o.keyAt(i), r);
+          if (r != null) b.put(o.keyAt(i), r);
         }
         return b.build();
       }
@@ -202,7 +197,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
         SetValue.Builder b = SetValue.builder();
         for (Value e : s.elements()) {
           Value r = remove(e, tree.children.get(e));
-          if (r != REMOVED) b.add(r);
+          if (r != null) b.add(r);
         }
         return b.build();
       }
@@ -210,7 +205,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
         List<Value> out = new ArrayList<>();
         for (int i = 0; i < a.size(); i++) {
           Value r = remove(a.get(i), tree.children.get(StringValue.of(Integer.toString(i))));
-          if (r != REMOVED) out.add(r);
+          if (r != null) out.add(r);
         }
         return ArrayValue.of(out);
       }
