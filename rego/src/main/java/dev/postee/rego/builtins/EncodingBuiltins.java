@@ -11,6 +11,7 @@ import dev.postee.rego.value.Values;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -78,6 +79,23 @@ public final class EncodingBuiltins implements BuiltinRegistrar {
       }
     }
     return sb.toString();
+  }
+
+  /** Go's strconv.Quote of a byte string: bytes that are not valid UTF-8 appear as \xNN. */
+  static String goQuoteBytes(byte[] b) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (int i = 0; i < b.length; ) {
+      int len = utf8SequenceLength(b, i);
+      if (len == 0) {
+        sb.append(String.format("\\x%02x", b[i] & 0xff));
+        i++;
+      } else {
+        String q = Formatter.goQuote(new String(b, i, len, StandardCharsets.UTF_8));
+        sb.append(q, 1, q.length() - 1);
+        i += len;
+      }
+    }
+    return sb.append('"').toString();
   }
 
   /** Length of the valid UTF-8 sequence starting at i, or 0 when the byte starts none. */
@@ -258,8 +276,7 @@ public final class EncodingBuiltins implements BuiltinRegistrar {
       if (c == '%') {
         if (i + 2 >= b.length || hexValue(b[i + 1] & 0xff) < 0 || hexValue(b[i + 2] & 0xff) < 0) {
           int end = Math.min(b.length, i + 3);
-          String bad = new String(b, i, end - i, StandardCharsets.UTF_8);
-          throw BuiltinException.error("invalid URL escape " + Formatter.goQuote(bad));
+          throw BuiltinException.error("invalid URL escape " + goQuoteBytes(Arrays.copyOfRange(b, i, end)));
         }
         out.write(hexValue(b[i + 1] & 0xff) << 4 | hexValue(b[i + 2] & 0xff));
         i += 3;

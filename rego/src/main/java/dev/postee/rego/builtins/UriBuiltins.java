@@ -1,7 +1,6 @@
 package dev.postee.rego.builtins;
 
 import dev.postee.rego.value.BooleanValue;
-import dev.postee.rego.value.Formatter;
 import dev.postee.rego.value.ObjectValue;
 import dev.postee.rego.value.StringValue;
 import java.nio.charset.StandardCharsets;
@@ -72,23 +71,9 @@ public final class UriBuiltins implements BuiltinRegistrar {
     return StringValue.of(EncodingBuiltins.goString(byteString.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
-  /** Go's strconv.Quote of a byte string: invalid UTF-8 bytes appear as \xNN. */
+  /** Go's strconv.Quote of a byte string. */
   private static String quote(String byteString) {
-    byte[] b = byteString.getBytes(StandardCharsets.ISO_8859_1);
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < b.length; ) {
-      int len = EncodingBuiltins.utf8SequenceLength(b, i);
-      if (len == 0) {
-        sb.append(String.format("\\x%02x", b[i] & 0xff));
-        i++;
-      } else {
-        String rune = new String(b, i, len, StandardCharsets.UTF_8);
-        String q = Formatter.goQuote(rune);
-        sb.append(q, 1, q.length() - 1);
-        i += len;
-      }
-    }
-    return sb.append('"').toString();
+    return EncodingBuiltins.goQuoteBytes(byteString.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   static final class UrlException extends Exception {

@@ -99,6 +99,7 @@ class EncodingBuiltinsTest {
     assertThat(call("urlquery.decode", s("a+b%C3%A9"))).isEqualTo(s("a bé"));
     assertError(BuiltinException.BUILTIN_ERROR, "invalid URL escape \"%zz\"", "urlquery.decode", s("a%zz"));
     assertError(BuiltinException.BUILTIN_ERROR, "invalid URL escape \"%4\"", "urlquery.decode", s("%4"));
+    assertError(BuiltinException.BUILTIN_ERROR, "invalid URL escape \"%z\\xc3\"", "urlquery.decode", s("%zé"));
   }
 
   @Test
