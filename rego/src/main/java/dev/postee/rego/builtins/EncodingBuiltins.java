@@ -129,7 +129,7 @@ public final class EncodingBuiltins implements BuiltinRegistrar {
 
   private static byte[] decodeMap(String alphabet) {
     byte[] m = new byte[256];
-    java.util.Arrays.fill(m, (byte) -1);
+    Arrays.fill(m, (byte) -1);
     for (int i = 0; i < alphabet.length(); i++) m[alphabet.charAt(i)] = (byte) i;
     return m;
   }

@@ -1,5 +1,7 @@
 package dev.postee.rego.builtins;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.postee.rego.value.ArrayValue;
 import dev.postee.rego.value.BooleanValue;
 import dev.postee.rego.value.Formatter;
@@ -11,6 +13,9 @@ import dev.postee.rego.value.SetValue;
 import dev.postee.rego.value.StringValue;
 import dev.postee.rego.value.Value;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -802,7 +807,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
         if (child.base.isEmpty()) return new Ref(base, child.fragment);
         if (base.isEmpty()) return child;
         try {
-          return new Ref(java.net.URI.create(base).resolve(child.base).toString(), child.fragment);
+          return new Ref(URI.create(base).resolve(child.base).toString(), child.fragment);
         } catch (IllegalArgumentException e) {
           return child;
         }
@@ -810,7 +815,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
 
       boolean isCanonical() {
         try {
-          java.net.URI u = java.net.URI.create(base);
+          URI u = URI.create(base);
           return u.getScheme() != null && (u.getHost() != null || "file".equals(u.getScheme()));
         } catch (IllegalArgumentException e) {
           return false;
@@ -824,7 +829,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
     private static String percentDecode(String s) {
       if (s.indexOf('%') < 0) return s;
       try {
-        return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         return s;
       }
@@ -1006,7 +1011,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
       BigDecimal exclusiveMinimum;
       Integer minLength;
       Integer maxLength;
-      com.google.re2j.Pattern pattern;
+      Pattern pattern;
       String format = "";
       Integer minProperties;
       Integer maxProperties;
@@ -1558,7 +1563,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
             String k = ((StringValue) pp.keyAt(i)).value();
             try {
               regex(k);
-            } catch (com.google.re2j.PatternSyntaxException e) {
+            } catch (PatternSyntaxException e) {
               throw new SchemaException("Invalid regex pattern '" + k + "'");
             }
             s.patternProperties.put(k, parseChild(c, s, k, pp.valueAt(i)));
@@ -1665,7 +1670,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
       if (pattern != null) {
         try {
           s.pattern = regex(pattern);
-        } catch (com.google.re2j.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
           throw new SchemaException("pattern must be a valid regex");
         }
       }
@@ -1730,19 +1735,19 @@ public final class JsonBuiltins implements BuiltinRegistrar {
 
     // --- regular expressions (RE2, as Go) ---
 
-    private static final Map<String, com.google.re2j.Pattern> PATTERNS =
+    private static final Map<String, Pattern> PATTERNS =
         new LinkedHashMap<>(64, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, com.google.re2j.Pattern> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
             return size() > 256;
           }
         };
 
-    static com.google.re2j.Pattern regex(String pattern) {
+    static Pattern regex(String pattern) {
       synchronized (PATTERNS) {
-        com.google.re2j.Pattern p = PATTERNS.get(pattern);
+        Pattern p = PATTERNS.get(pattern);
         if (p == null) {
-          p = com.google.re2j.Pattern.compile(pattern);
+          p = Pattern.compile(pattern);
           PATTERNS.put(pattern, p);
         }
         return p;
@@ -1751,13 +1756,13 @@ public final class JsonBuiltins implements BuiltinRegistrar {
 
     /** gojsonschema's format checkers; unknown formats always pass. */
     private static final class Formats {
-      private static final com.google.re2j.Pattern HOSTNAME = com.google.re2j.Pattern.compile(
+      private static final Pattern HOSTNAME = Pattern.compile(
           "^([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9])(\\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9]))*$");
-      private static final com.google.re2j.Pattern URI_TEMPLATE = com.google.re2j.Pattern.compile("^([^{]*({[^}]*})?)*$");
-      private static final com.google.re2j.Pattern UUID = com.google.re2j.Pattern.compile(
+      private static final Pattern URI_TEMPLATE = Pattern.compile("^([^{]*({[^}]*})?)*$");
+      private static final Pattern UUID = Pattern.compile(
           "^(?i)[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$");
-      private static final com.google.re2j.Pattern JSON_POINTER = com.google.re2j.Pattern.compile("^(?:/(?:[^~/]|~0|~1)*)*$");
-      private static final com.google.re2j.Pattern RELATIVE_JSON_POINTER = com.google.re2j.Pattern.compile(
+      private static final Pattern JSON_POINTER = Pattern.compile("^(?:/(?:[^~/]|~0|~1)*)*$");
+      private static final Pattern RELATIVE_JSON_POINTER = Pattern.compile(
           "^(?:0|[1-9][0-9]*)(?:#|(?:/(?:[^~/]|~0|~1)*)*)$");
 
       static boolean check(String format, String s) {
@@ -1766,7 +1771,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
           case "time" -> parsesAs(s, "15:04:05Z07:00", "15:04:05");
           case "date-time" -> parsesAs(s, "15:04:05", "15:04:05Z07:00", "2006-01-02", "2006-01-02T15:04:05Z07:00",
               "2006-01-02T15:04:05.999999999Z07:00");
-          case "hostname" -> HOSTNAME.matcher(s).find() && s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 256;
+          case "hostname" -> HOSTNAME.matcher(s).find() && s.getBytes(StandardCharsets.UTF_8).length < 256;
           case "email", "idn-email" -> isMailAddress(s);
           case "ipv4" -> NetBuiltins.parseIp(s) != null && s.contains(".");
           case "ipv6" -> NetBuiltins.parseIp(s) != null && s.contains(":");
@@ -1784,7 +1789,7 @@ public final class JsonBuiltins implements BuiltinRegistrar {
             try {
               if (!s.isEmpty()) regex(s);
               yield true;
-            } catch (com.google.re2j.PatternSyntaxException e) {
+            } catch (PatternSyntaxException e) {
               yield false;
             }
           }

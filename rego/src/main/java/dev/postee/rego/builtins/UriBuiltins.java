@@ -4,6 +4,7 @@ import dev.postee.rego.value.BooleanValue;
 import dev.postee.rego.value.ObjectValue;
 import dev.postee.rego.value.StringValue;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * uri.parse and uri.is_valid: Go's url.Parse (Go 1.26 rules, strict colons in hosts, bracketed
@@ -229,7 +230,7 @@ public final class UriBuiltins implements BuiltinRegistrar {
       }
       if (c == ':') {
         if (i == 0) throw new UrlException("missing protocol scheme");
-        url.scheme = raw.substring(0, i).toLowerCase(java.util.Locale.ROOT);
+        url.scheme = raw.substring(0, i).toLowerCase(Locale.ROOT);
         rest = raw.substring(i + 1);
       }
       break;
