@@ -11,6 +11,7 @@ import dev.postee.rego.value.Values;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,12 +62,74 @@ public final class EncodingBuiltins implements BuiltinRegistrar {
 
   static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
-  /** Go strings are byte strings; invalid UTF-8 sequences become U+FFFD here, as OPA prints them. */
-  static String goString(byte[] b) { return new String(b, StandardCharsets.UTF_8); }
+  /**
+   * A Go byte string as text. Go counts every byte of an invalid UTF-8 sequence as one rune
+   * (U+FFFD), so each such byte becomes one U+FFFD here and count() agrees with OPA.
+   */
+  static String goString(byte[] b) {
+    StringBuilder sb = new StringBuilder(b.length);
+    for (int i = 0; i < b.length; ) {
+      int len = utf8SequenceLength(b, i);
+      if (len == 0) {
+        sb.append('\ufffd');
+        i++;
+      } else {
+        sb.append(new String(b, i, len, StandardCharsets.UTF_8));
+        i += len;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Go's strconv.Quote of a byte string: bytes that are not valid UTF-8 appear as \xNN. */
+  static String goQuoteBytes(byte[] b) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (int i = 0; i < b.length; ) {
+      int len = utf8SequenceLength(b, i);
+      if (len == 0) {
+        sb.append(String.format("\\x%02x", b[i] & 0xff));
+        i++;
+      } else {
+        String q = Formatter.goQuote(new String(b, i, len, StandardCharsets.UTF_8));
+        sb.append(q, 1, q.length() - 1);
+        i += len;
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  /** Length of the valid UTF-8 sequence starting at i, or 0 when the byte starts none. */
+  static int utf8SequenceLength(byte[] b, int i) {
+    int c = b[i] & 0xff;
+    int len;
+    int min;
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      min = 0x10000;
+    } else {
+      return 0;
+    }
+    if (i + len > b.length) return 0;
+    int cp = c & (0xff >> (len + 1));
+    for (int k = 1; k < len; k++) {
+      int x = b[i + k] & 0xff;
+      if ((x & 0xc0) != 0x80) return 0;
+      cp = cp << 6 | (x & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return len;
+  }
 
   private static byte[] decodeMap(String alphabet) {
     byte[] m = new byte[256];
-    java.util.Arrays.fill(m, (byte) -1);
+    Arrays.fill(m, (byte) -1);
     for (int i = 0; i < alphabet.length(); i++) m[alphabet.charAt(i)] = (byte) i;
     return m;
   }
@@ -213,8 +276,7 @@ public final class EncodingBuiltins implements BuiltinRegistrar {
       if (c == '%') {
         if (i + 2 >= b.length || hexValue(b[i + 1] & 0xff) < 0 || hexValue(b[i + 2] & 0xff) < 0) {
           int end = Math.min(b.length, i + 3);
-          String bad = new String(b, i, end - i, StandardCharsets.UTF_8);
-          throw BuiltinException.error("invalid URL escape " + Formatter.goQuote(bad));
+          throw BuiltinException.error("invalid URL escape " + goQuoteBytes(Arrays.copyOfRange(b, i, end)));
         }
         out.write(hexValue(b[i + 1] & 0xff) << 4 | hexValue(b[i + 2] & 0xff));
         i += 3;

@@ -83,8 +83,12 @@ public final class TimeBuiltins implements BuiltinRegistrar {
       long months = intOperand(a, 2);
       long days = intOperand(a, 3);
       Fields f = t.fields();
-      return safeUnixNano(date(f.year + years, f.month + months, f.day + days, f.hour, f.minute, f.second,
-          t.nanos(), t.zone()));
+      try {
+        return safeUnixNano(date(Math.addExact(f.year, years), Math.addExact(f.month, months),
+            Math.addExact(f.day, days), f.hour, f.minute, f.second, t.nanos(), t.zone()));
+      } catch (ArithmeticException e) {
+        throw BuiltinException.error("time outside of valid range");
+      }
     });
     r.function("time.diff", (ctx, a) -> diff(timeArg(a[0]).time(), timeArg(a[1]).time()));
   }

@@ -1,10 +1,10 @@
 package dev.postee.rego.builtins;
 
 import dev.postee.rego.value.BooleanValue;
-import dev.postee.rego.value.Formatter;
 import dev.postee.rego.value.ObjectValue;
 import dev.postee.rego.value.StringValue;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * uri.parse and uri.is_valid: Go's url.Parse (Go 1.26 rules, strict colons in hosts, bracketed
@@ -50,53 +50,31 @@ public final class UriBuiltins implements BuiltinRegistrar {
     });
   }
 
+  /**
+   * Go's url.Parse for other builtins (JSON schema formats): {scheme, path} of a URL, or null
+   * when Go rejects it.
+   */
+  static String[] schemeAndPath(String raw) {
+    try {
+      GoUrl u = parse(bytes(raw));
+      return new String[] {str(u.scheme).value(), str(u.path).value()};
+    } catch (UrlException e) {
+      return null;
+    }
+  }
+
   /** A Go string (byte sequence) held one byte per char. */
   private static String bytes(String s) {
     return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
   private static StringValue str(String byteString) {
-    return StringValue.of(new String(byteString.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    return StringValue.of(EncodingBuiltins.goString(byteString.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
-  /** Go's strconv.Quote of a byte string: invalid UTF-8 bytes appear as \xNN. */
+  /** Go's strconv.Quote of a byte string. */
   private static String quote(String byteString) {
-    byte[] b = byteString.getBytes(StandardCharsets.ISO_8859_1);
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < b.length; ) {
-      int len = utf8SequenceLength(b, i);
-      if (len == 0) {
-        sb.append(String.format("\\x%02x", b[i] & 0xff));
-        i++;
-      } else {
-        String rune = new String(b, i, len, StandardCharsets.UTF_8);
-        String q = Formatter.goQuote(rune);
-        sb.append(q, 1, q.length() - 1);
-        i += len;
-      }
-    }
-    return sb.append('"').toString();
-  }
-
-  /** Length of the valid UTF-8 sequence starting at i, or 0 when the byte starts none. */
-  private static int utf8SequenceLength(byte[] b, int i) {
-    int c = b[i] & 0xff;
-    int len;
-    int min;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; min = 0x10000; }
-    else return 0;
-    if (i + len > b.length) return 0;
-    int cp = c & (0xff >> (len + 1));
-    for (int k = 1; k < len; k++) {
-      int x = b[i + k] & 0xff;
-      if ((x & 0xc0) != 0x80) return 0;
-      cp = cp << 6 | (x & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return len;
+    return EncodingBuiltins.goQuoteBytes(byteString.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   static final class UrlException extends Exception {
@@ -252,7 +230,7 @@ public final class UriBuiltins implements BuiltinRegistrar {
       }
       if (c == ':') {
         if (i == 0) throw new UrlException("missing protocol scheme");
-        url.scheme = raw.substring(0, i).toLowerCase(java.util.Locale.ROOT);
+        url.scheme = raw.substring(0, i).toLowerCase(Locale.ROOT);
         rest = raw.substring(i + 1);
       }
       break;

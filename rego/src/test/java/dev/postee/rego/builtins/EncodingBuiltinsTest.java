@@ -39,6 +39,14 @@ class EncodingBuiltinsTest {
   }
 
   @Test
+  void decodedInvalidUtf8CountsOneRunePerByteAsInGo() {
+    assertThat(call("base64.decode", s("4oJh"))).isEqualTo(s("\ufffd\ufffda"));
+    StringValue decoded = (StringValue) call("base64.decode", s("2E84ZuPUd7zfvCZSNEchVpDEIj6PL7JfLpIqyxVG16k="));
+    assertThat(decoded.codePointLength()).isEqualTo(30);
+    assertThat(call("hex.decode", s("ff41"))).isEqualTo(s("\ufffdA"));
+  }
+
+  @Test
   void base64DecodeSkipsNewlinesLikeGo() {
     assertThat(call("base64.decode", s("aGVs\nbG8=\r\n"))).isEqualTo(s("hello"));
   }
@@ -91,6 +99,7 @@ class EncodingBuiltinsTest {
     assertThat(call("urlquery.decode", s("a+b%C3%A9"))).isEqualTo(s("a bé"));
     assertError(BuiltinException.BUILTIN_ERROR, "invalid URL escape \"%zz\"", "urlquery.decode", s("a%zz"));
     assertError(BuiltinException.BUILTIN_ERROR, "invalid URL escape \"%4\"", "urlquery.decode", s("%4"));
+    assertError(BuiltinException.BUILTIN_ERROR, "invalid URL escape \"%z\\xc3\"", "urlquery.decode", s("%zé"));
   }
 
   @Test
