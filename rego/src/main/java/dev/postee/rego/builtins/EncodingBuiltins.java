@@ -38,7 +38,7 @@ public final class EncodingBuiltins implements BuiltinRegistrar {
         StringValue.of(Base64.getEncoder().encodeToString(utf8(Args.string(a, 0)))));
     r.function("base64.decode", (ctx, a) ->
         StringValue.of(goString(base64Decode(utf8(Args.string(a, 0)), STD_DECODE))));
-    r.function("base64.is_valid", (ctx, a) -> {
+    r.functionCheckingOwnOperands("base64.is_valid", (ctx, a) -> {
       if (!(a[0] instanceof StringValue s)) return BooleanValue.FALSE;
       try {
         base64Decode(utf8(s.value()), STD_DECODE);

@@ -33,13 +33,13 @@ public final class JsonBuiltins implements BuiltinRegistrar {
     r.function("json.marshal", (ctx, a) -> StringValue.of(Json.writeGo(a[0])));
     r.function("json.marshal_with_options", (ctx, a) -> marshalWithOptions(a[0], Args.object(a, 1)));
     r.function("json.unmarshal", (ctx, a) -> GoJson.decode(Args.string(a, 0)));
-    r.function("json.is_valid", (ctx, a) ->
+    r.functionCheckingOwnOperands("json.is_valid", (ctx, a) ->
         BooleanValue.of(a[0] instanceof StringValue s && GoJson.isValid(s.value())));
-    r.function("json.filter", (ctx, a) -> filter(Args.object(a, 0), pathTree(jsonPaths(a[1]))));
-    r.function("json.remove", (ctx, a) -> remove(Args.object(a, 0), pathTree(jsonPaths(a[1]))));
+    r.functionCheckingOwnOperands("json.filter", (ctx, a) -> filter(Args.object(a, 0), pathTree(jsonPaths(a[1]))));
+    r.functionCheckingOwnOperands("json.remove", (ctx, a) -> remove(Args.object(a, 0), pathTree(jsonPaths(a[1]))));
     r.function("json.patch", (ctx, a) -> Patch.apply(a[0], Args.array(a, 1)));
-    r.function("json.verify_schema", (ctx, a) -> JsonSchema.verify(a[0]));
-    r.function("json.match_schema", (ctx, a) -> JsonSchema.match(a[0], a[1]));
+    r.functionCheckingOwnOperands("json.verify_schema", (ctx, a) -> JsonSchema.verify(a[0]));
+    r.functionCheckingOwnOperands("json.match_schema", (ctx, a) -> JsonSchema.match(a[0], a[1]));
   }
 
   // --- json.marshal_with_options --------------------------------------------------------------

@@ -41,19 +41,19 @@ public final class NetBuiltins implements BuiltinRegistrar {
 
   @Override
   public void register(BuiltinRegistry r) {
-    r.function("net.cidr_contains", (ctx, a) -> BooleanValue.of(cidrContains(a[0], a[1])));
+    r.functionCheckingOwnOperands("net.cidr_contains", (ctx, a) -> BooleanValue.of(cidrContains(a[0], a[1])));
     // Deprecated alias of net.cidr_contains, implemented by the same function in OPA.
-    r.function("net.cidr_overlap", (ctx, a) -> BooleanValue.of(cidrContains(a[0], a[1])));
-    r.function("net.cidr_intersects", (ctx, a) -> {
+    r.functionCheckingOwnOperands("net.cidr_overlap", (ctx, a) -> BooleanValue.of(cidrContains(a[0], a[1])));
+    r.functionCheckingOwnOperands("net.cidr_intersects", (ctx, a) -> {
       IpNet x = netOperand(a[0]);
       IpNet y = netOperand(a[1]);
       return BooleanValue.of(x.contains(y.ip) || y.contains(x.ip));
     });
-    r.function("net.cidr_contains_matches", (ctx, a) -> containsMatches(ctx, a[0], a[1]));
+    r.functionCheckingOwnOperands("net.cidr_contains_matches", (ctx, a) -> containsMatches(ctx, a[0], a[1]));
     r.function("net.cidr_expand", (ctx, a) -> expand(ctx, Args.string(a, 0)));
-    r.function("net.cidr_is_valid", (ctx, a) ->
+    r.functionCheckingOwnOperands("net.cidr_is_valid", (ctx, a) ->
         BooleanValue.of(a[0] instanceof StringValue s && parseCidr(s.value()) != null));
-    r.function("net.cidr_merge", (ctx, a) -> merge(a[0]));
+    r.functionCheckingOwnOperands("net.cidr_merge", (ctx, a) -> merge(a[0]));
     r.function("net.lookup_ip_addr", (ctx, a) -> lookup(ctx, Args.string(a, 0)));
   }
 

@@ -62,22 +62,22 @@ public final class TimeBuiltins implements BuiltinRegistrar {
     });
     r.function("time.parse_rfc3339_ns", (ctx, a) -> safeUnixNano(parse(RFC3339, Args.string(a, 0))));
     r.function("time.parse_duration_ns", (ctx, a) -> NumberValue.of(parseDuration(Args.string(a, 0))));
-    r.function("time.format", (ctx, a) -> {
+    r.functionCheckingOwnOperands("time.format", (ctx, a) -> {
       TimeArg t = timeArg(a[0]);
       String layout = t.layout() == null || t.layout().isEmpty() ? RFC3339_NANO
           : NAMED_LAYOUTS.getOrDefault(t.layout(), t.layout());
       return StringValue.of(format(t.time(), layout));
     });
-    r.function("time.date", (ctx, a) -> {
+    r.functionCheckingOwnOperands("time.date", (ctx, a) -> {
       Fields f = timeArg(a[0]).time().fields();
       return ArrayValue.of(NumberValue.of(f.year), NumberValue.of(f.month), NumberValue.of(f.day));
     });
-    r.function("time.clock", (ctx, a) -> {
+    r.functionCheckingOwnOperands("time.clock", (ctx, a) -> {
       Fields f = timeArg(a[0]).time().fields();
       return ArrayValue.of(NumberValue.of(f.hour), NumberValue.of(f.minute), NumberValue.of(f.second));
     });
-    r.function("time.weekday", (ctx, a) -> StringValue.of(LONG_DAYS[timeArg(a[0]).time().fields().weekday]));
-    r.function("time.add_date", (ctx, a) -> {
+    r.functionCheckingOwnOperands("time.weekday", (ctx, a) -> StringValue.of(LONG_DAYS[timeArg(a[0]).time().fields().weekday]));
+    r.functionCheckingOwnOperands("time.add_date", (ctx, a) -> {
       GoTime t = timeArg(a[0]).time();
       long years = intOperand(a, 1);
       long months = intOperand(a, 2);
@@ -90,7 +90,7 @@ public final class TimeBuiltins implements BuiltinRegistrar {
         throw BuiltinException.error("time outside of valid range");
       }
     });
-    r.function("time.diff", (ctx, a) -> diff(timeArg(a[0]).time(), timeArg(a[1]).time()));
+    r.functionCheckingOwnOperands("time.diff", (ctx, a) -> diff(timeArg(a[0]).time(), timeArg(a[1]).time()));
   }
 
   // --- zones ----------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ public final class UriBuiltins implements BuiltinRegistrar {
       if (!u.fragment.isEmpty()) b.put("fragment", str(u.fragment));
       return b.build();
     });
-    r.function("uri.is_valid", (ctx, a) -> {
+    r.functionCheckingOwnOperands("uri.is_valid", (ctx, a) -> {
       // OPA rejects the empty string although RFC 3986 allows an empty relative reference.
       if (!(a[0] instanceof StringValue s) || s.value().isEmpty()) return BooleanValue.FALSE;
       try {

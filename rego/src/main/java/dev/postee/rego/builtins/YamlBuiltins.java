@@ -50,7 +50,7 @@ public final class YamlBuiltins implements BuiltinRegistrar {
   public void register(BuiltinRegistry r) {
     r.function("yaml.marshal", (ctx, a) -> StringValue.of(marshal(a[0])));
     r.function("yaml.unmarshal", (ctx, a) -> unmarshal(Args.string(a, 0)));
-    r.function("yaml.is_valid", (ctx, a) -> {
+    r.functionCheckingOwnOperands("yaml.is_valid", (ctx, a) -> {
       if (!(a[0] instanceof StringValue s)) return BooleanValue.FALSE;
       try {
         unmarshal(s.value());
