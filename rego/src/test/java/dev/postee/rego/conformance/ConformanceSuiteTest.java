@@ -38,10 +38,10 @@ class ConformanceSuiteTest {
     Path v1 = sharedDir().resolve("rego-conformance/v1");
     assumeTrue(Files.isDirectory(v1), "SKIPPED: conformance corpus not found at " + v1 + " (../shared is absent)");
 
-    List<ConformanceRunner.Skip> skips = ConformanceRunner.parseSkips(resourceLines("environment-skips.txt"));
+    List<ConformanceRunner.Skip> skips = ConformanceRunner.parseSkips(resourceLines("/conformance/environment-skips.txt"));
     ConformanceRunner.Summary s = new ConformanceRunner(skips).run(List.of(v1));
 
-    List<ConformanceRunner.Skip> known = ConformanceRunner.parseSkips(resourceLines("known-failures.txt"));
+    List<ConformanceRunner.Skip> known = ConformanceRunner.parseSkips(resourceLines("/conformance/known-failures.txt"));
     Set<String> unexpected = new TreeSet<>();
     Set<String> fixed = new TreeSet<>();
     for (ConformanceRunner.Outcome o : s.outcomes()) {
