@@ -170,9 +170,8 @@ public final class Parser {
       if (atIdent("package") && !startsRef()) throw error(peek(), "unexpected second 'package' declaration");
       rules.addAll(rule());
     }
-    List<Module.Annotation> annotations = annotations();
-    if (!annotations.isEmpty()) rules = attachAnnotations(rules, annotations);
-    return new Module(file, pkgPath, List.copyOf(imports), List.copyOf(rules), v1, annotations, loc(pkgTok));
+    List<Module.Annotation> annotations = annotations(pkgTok, imports, rules);
+    return new Module(file, pkgPath, List.copyOf(imports), List.copyOf(rules), v1, List.copyOf(annotations), loc(pkgTok));
   }
 
   private Module.Import importDecl() {
@@ -293,7 +292,7 @@ public final class Parser {
       if (value == null) throw error(start, "default rule must have a value: default " + ref.get(0) + " := <value>");
       if (atKeyword("if") || at(Kind.LBRACE)) throw error(peek(), "default rules must not have a body");
       return List.of(new Rule(kind, List.copyOf(ref), args == null ? null : List.copyOf(args), null, value, assign,
-          emptyBody(start), null, true, null, loc(start)));
+          emptyBody(start), null, true, loc(start)));
     }
     // v0 partial set: p[x] { ... } (no value, last head element in brackets, not a function)
     if (!v1 && kind == Rule.Kind.SINGLE_VALUE && value == null && ref.size() > 1 && lastIsBracket) {
@@ -328,7 +327,7 @@ public final class Parser {
     List<Rule> out = new ArrayList<>();
     for (Body b : bodies) {
       out.add(new Rule(kind, List.copyOf(ref), args == null ? null : List.copyOf(args), key, value, assign, b,
-          out.isEmpty() ? elseChain : null, false, null, loc(start)));
+          out.isEmpty() ? elseChain : null, false, loc(start)));
     }
     if (hasIf && bodies.isEmpty()) throw error(start, "missing rule body");
     return out;
@@ -382,7 +381,7 @@ public final class Parser {
     Rule next = null;
     if (atIdent("else") && !startsRef()) next = elseClause(ref, args);
     return new Rule(args != null ? Rule.Kind.FUNCTION : Rule.Kind.SINGLE_VALUE, List.copyOf(ref),
-        args == null ? null : List.copyOf(args), null, value, assign, body, next, false, null, loc(start));
+        args == null ? null : List.copyOf(args), null, value, assign, body, next, false, loc(start));
   }
 
   private Body ruleBody() {
@@ -882,36 +881,43 @@ public final class Parser {
 
   // ---------------------------------------------------------------- annotations
 
-  private List<Module.Annotation> annotations() {
+  /**
+   * METADATA blocks as OPA reads them: a comment in column 1 starting with METADATA, followed by
+   * the comments on the next lines that are also in column 1 (another METADATA line starts a new
+   * block). Each block belongs to the first statement below it.
+   */
+  private List<Module.Annotation> annotations(Token pkgTok, List<Module.Import> imports, List<Rule> rules) {
     List<Module.Annotation> out = new ArrayList<>();
     for (int i = 0; i < comments.size(); i++) {
       Lexer.Comment c = comments.get(i);
-      if (!c.text().trim().equals("METADATA")) continue;
+      if (!isMetadataComment(c)) continue;
       StringBuilder yaml = new StringBuilder();
-      int lastLine = c.line();
       int j = i + 1;
-      while (j < comments.size() && comments.get(j).line() == lastLine + 1) {
-        String text = comments.get(j).text();
+      while (j < comments.size()) {
+        Lexer.Comment cur = comments.get(j);
+        if (cur.column() != 1 || cur.line() != comments.get(j - 1).line() + 1 || isMetadataComment(cur)) break;
+        String text = cur.text();
         yaml.append(text.startsWith(" ") ? text.substring(1) : text).append('\n');
-        lastLine = comments.get(j).line();
         j++;
       }
-      out.add(new Module.Annotation(yaml.toString(), new Location(file, c.line(), c.column(), 0), lastLine + 1));
+      out.add(attach(yaml.toString(), new Location(file, c.line(), c.column(), 0), pkgTok, imports, rules));
       i = j - 1;
     }
     return out;
   }
 
-  private static List<Rule> attachAnnotations(List<Rule> rules, List<Module.Annotation> annotations) {
-    List<Rule> out = new ArrayList<>(rules.size());
-    for (Rule r : rules) {
-      String ann = null;
-      for (Module.Annotation a : annotations) {
-        if (a.appliesToLine() == r.loc().line()) ann = a.yaml();
-      }
-      out.add(ann == null ? r : new Rule(r.kind(), r.ref(), r.args(), r.key(), r.value(), r.assign(), r.body(),
-          r.elseRule(), r.isDefault(), ann, r.loc()));
+  private static boolean isMetadataComment(Lexer.Comment c) {
+    return c.column() == 1 && c.text().strip().startsWith("METADATA");
+  }
+
+  private Module.Annotation attach(String yaml, Location at, Token pkgTok, List<Module.Import> imports, List<Rule> rules) {
+    if (pkgTok.line() > at.line()) return new Module.Annotation(yaml, at, Module.Target.PACKAGE, -1);
+    for (Module.Import imp : imports) {
+      if (imp.loc().line() > at.line()) return new Module.Annotation(yaml, at, Module.Target.IMPORT, -1);
     }
-    return out;
+    for (int r = 0; r < rules.size(); r++) {
+      if (rules.get(r).loc().line() > at.line()) return new Module.Annotation(yaml, at, Module.Target.RULE, r);
+    }
+    return new Module.Annotation(yaml, at, Module.Target.NONE, -1);
   }
 }

@@ -40,6 +40,14 @@ public final class Compiler {
   private final Map<RuleNode, Set<RuleNode>> dependencies = new LinkedHashMap<>();
   /** Slots referenced from outside a closure, per closure IR node (used for safety only). */
   private final IdentityHashMap<Object, BitSet> captured = new IdentityHashMap<>();
+  /** METADATA annotations, parsed when the first rego.metadata call is compiled. */
+  private Annotations annotations;
+
+  /**
+   * Catalogued builtins the compiler implements itself rather than the builtin registry: print
+   * (its arguments are collected like comprehensions) and rego.metadata (compile-time constants).
+   */
+  public static final Set<String> INTRINSICS = Set.of("print", "rego.metadata.chain", "rego.metadata.rule");
 
   private Compiler(List<Module> modules, BuiltinRegistry builtins) {
     this.modules = modules;
@@ -343,7 +351,7 @@ public final class Compiler {
     IR.Rule elseRule = null;
     if (r.elseRule() != null) {
       Rule e = r.elseRule();
-      Rule asMain = new Rule(r.kind(), r.ref(), r.args(), null, e.value(), e.assign(), e.body(), e.elseRule(), false, null, e.loc());
+      Rule asMain = new Rule(r.kind(), r.ref(), r.args(), null, e.value(), e.assign(), e.body(), e.elseRule(), false, e.loc());
       elseRule = compileRule(asMain, m, kind, tail, node);
     }
     if (errors.size() > before || ordered == null) return null;
@@ -578,6 +586,10 @@ public final class Compiler {
     IR.With[] withs = withs(ctx, s, e.withs());
     switch (e) {
       case Expr.TermExpr te -> {
+        if (te.term() instanceof Term.Call call && metadataCall(ctx, s, call) && call.args().size() == 1) {
+          IR.T value = metadata(ctx, new Term.Call(call.operator(), List.of(), call.loc()));
+          return new IR.Expr(IR.Kind.UNIFY, value, term(ctx, s, call.args().get(0)), null, null, null, withs, e.loc());
+        }
         if (te.term() instanceof Term.Call call) {
           CallShape shape = callShape(ctx, call);
           if (shape != null && shape.outputForm) {
@@ -993,6 +1005,7 @@ public final class Compiler {
     if ("print".equals(name) && !(ctx.module != null && packageRuleNames.getOrDefault(ctx.pkg, Set.of()).contains("print"))) {
       return print(ctx, s, c);
     }
+    if (metadataCall(ctx, s, c)) return metadata(ctx, c);
     Target target = resolveCallTarget(ctx, s, c.operator(), true);
     if (target == null) throw new CompileAbort();
     int arity = target.arity();
@@ -1039,6 +1052,33 @@ public final class Compiler {
     IR.Print p = new IR.Print(args, bodies, c.loc());
     captured.put(p, cap);
     return p;
+  }
+
+  /** rego.metadata.chain() or rego.metadata.rule(), unless a local or global named rego shadows them. */
+  private boolean metadataCall(Ctx ctx, Scope s, Term.Call c) {
+    String name = dottedName(c.operator());
+    if (!"rego.metadata.chain".equals(name) && !"rego.metadata.rule".equals(name)) return false;
+    for (Scope sc = s; sc != null; sc = sc.parent) {
+      if (sc.vars.containsKey("rego")) return false;
+    }
+    return resolveGlobal(ctx, "rego", c.loc()) == null;
+  }
+
+  /** The annotations of the rule being compiled, as OPA returns them: a constant. */
+  private IR.T metadata(Ctx ctx, Term.Call c) {
+    String name = dottedName(c.operator());
+    if (!c.args().isEmpty()) {
+      error(CompileError.TYPE, c.loc(), name + ": arity mismatch: have " + c.args().size() + " argument"
+          + (c.args().size() == 1 ? "" : "s") + ", want 0");
+      throw new CompileAbort();
+    }
+    if (ctx.module == null || ctx.sourceRule == null) {
+      error(CompileError.TYPE, c.loc(), name + " can only be called in a rule of a module");
+      throw new CompileAbort();
+    }
+    if (annotations == null) annotations = Annotations.build(modules, errors);
+    Value v = name.endsWith(".chain") ? annotations.chain(ctx.module, ctx.sourceRule) : annotations.rule(ctx.sourceRule);
+    return new IR.Const(v, c.loc());
   }
 
   // =============================================================== stage 3: safety
