@@ -10,6 +10,7 @@ import java.util.List;
  * @param rules rules in order
  * @param v1 whether the module was read with Rego v1 syntax
  * @param annotations METADATA blocks in the module, in source order (for rego.metadata builtins)
+ * @param comments every comment, in source order (rego.parse_module reports them)
  */
 public record Module(
     String file,
@@ -18,6 +19,7 @@ public record Module(
     List<Rule> rules,
     boolean v1,
     List<Annotation> annotations,
+    List<Lexer.Comment> comments,
     Location loc) {
 
   /** import path [as alias]; path starts at data/input/future/rego. */

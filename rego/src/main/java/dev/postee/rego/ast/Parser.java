@@ -171,7 +171,7 @@ public final class Parser {
       rules.addAll(rule());
     }
     List<Module.Annotation> annotations = annotations(pkgTok, imports, rules);
-    return new Module(file, pkgPath, List.copyOf(imports), List.copyOf(rules), v1, List.copyOf(annotations), loc(pkgTok));
+    return new Module(file, pkgPath, List.copyOf(imports), List.copyOf(rules), v1, List.copyOf(annotations), List.copyOf(comments), loc(pkgTok));
   }
 
   private Module.Import importDecl() {
