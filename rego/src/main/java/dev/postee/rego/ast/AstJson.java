@@ -153,6 +153,15 @@ public final class AstJson {
         return ObjectValue.ofStrings("key", ev.key() == null ? NullValue.INSTANCE : term(ev.key()),
             "value", term(ev.value()), "domain", term(ev.domain()), "body", body(ev.body()));
       }
+      case Expr.Logic l -> {
+        ObjectValue.Builder b = ObjectValue.builder();
+        b.put(s("type"), s(l.and() ? "and" : "or"));
+        b.put(s("lhs"), body(l.lhs()));
+        b.put(s("rhs"), body(l.rhs()));
+        if (l.explicitLhs()) b.put(s("explicit_lhs"), BooleanValue.TRUE);
+        if (l.explicitRhs()) b.put(s("explicit_rhs"), BooleanValue.TRUE);
+        return b.build();
+      }
     }
   }
 

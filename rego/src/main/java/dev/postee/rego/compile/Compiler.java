@@ -452,6 +452,7 @@ public final class Compiler {
       }
       case Expr.Every ev -> collectNames(ev.domain(), out);
       case Expr.NotBody nb -> { }
+      case Expr.Logic l -> { }
     }
     for (Expr.With w : e.withs()) collectNames(w.value(), out);
   }
@@ -646,6 +647,14 @@ public final class Compiler {
         captured.put(out, cap);
         return out;
       }
+      case Expr.Logic l -> {
+        BitSet cap = new BitSet();
+        IR.Body lhs = operand(ctx, s, l.lhs(), l.loc(), cap);
+        IR.Body rhs = operand(ctx, s, l.rhs(), l.loc(), cap);
+        IR.Expr out = new IR.Expr(l.and() ? IR.Kind.AND : IR.Kind.OR, null, null, null, null, lhs, rhs, withs, e.loc());
+        captured.put(out, cap);
+        return out;
+      }
       case Expr.Every ev -> {
         IR.T domain = term(ctx, s, ev.domain());
         Set<String> names = new HashSet<>();
@@ -669,6 +678,22 @@ public final class Compiler {
         return out;
       }
     }
+  }
+
+  /**
+   * An and/or operand: a closure like a negated body. Names used only inside it are its own; the
+   * outer variables it reads are added to cap (they must be bound before the expression runs).
+   */
+  private IR.Body operand(Ctx ctx, Scope s, Body body, Location loc, BitSet cap) {
+    Set<String> names = new HashSet<>();
+    collectNames(body, names);
+    Scope inner = new Scope(s, names);
+    IR.Body b = reorder(ctx, body(ctx, inner, body), null, loc, inner);
+    if (b == null) throw new CompileAbort();
+    BitSet used = usedSlots(b);
+    used.andNot(inner.ownedDeep());
+    cap.or(used);
+    return b;
   }
 
   private IR.With[] withs(Ctx ctx, Scope s, List<Expr.With> ws) {
@@ -1190,7 +1215,7 @@ public final class Compiler {
         outs.or(vb);
         return outs;
       }
-      case NOT_BODY -> {
+      case NOT_BODY, AND, OR -> {
         BitSet cap = captured.get(e);
         return cap == null || subset(cap, safe) ? new BitSet() : null;
       }
@@ -1401,6 +1426,7 @@ public final class Compiler {
     collectSlots(e.c, out);
     collectSlots(e.inner, out);
     if (e.body != null) for (IR.Expr x : e.body.exprs) collectSlots(x, out);
+    if (e.rhs != null) for (IR.Expr x : e.rhs.exprs) collectSlots(x, out);
     if (e.withs != null) for (IR.With w : e.withs) if (w.value != null) collectSlots(w.value, out);
   }
 
@@ -1447,6 +1473,7 @@ public final class Compiler {
     collectSlots(e.c, out);
     collectSlotsStatic(e.inner, out);
     if (e.body != null) for (IR.Expr x : e.body.exprs) collectSlotsStatic(x, out);
+    if (e.rhs != null) for (IR.Expr x : e.rhs.exprs) collectSlotsStatic(x, out);
     if (e.withs != null) for (IR.With w : e.withs) if (w.value != null) collectSlots(w.value, out);
   }
 
@@ -1476,6 +1503,7 @@ public final class Compiler {
     depsOf(e.c, deps);
     depsOf(e.inner, deps);
     if (e.body != null) for (IR.Expr x : e.body.exprs) depsOf(x, deps);
+    if (e.rhs != null) for (IR.Expr x : e.rhs.exprs) depsOf(x, deps);
     if (e.withs != null) for (IR.With w : e.withs) depsOf(w.value, deps);
   }
 

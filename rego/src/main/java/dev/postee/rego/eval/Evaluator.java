@@ -270,8 +270,16 @@ public final class Evaluator implements BuiltinContext {
       case NOT_BODY -> {
         return evalBody(f, e.body.exprs, 0, () -> false) ? k.go() : true;
       }
+      // and/or test their operands for a solution, left first, and succeed at most once
+      case AND -> { return hasSolution(f, e.body) && hasSolution(f, e.rhs) ? k.go() : true; }
+      case OR -> { return hasSolution(f, e.body) || hasSolution(f, e.rhs) ? k.go() : true; }
     }
     throw new IllegalStateException();
+  }
+
+  /** Whether a body has at least one solution; its bindings are undone either way. */
+  private boolean hasSolution(Value[] f, IR.Body b) {
+    return !evalBody(f, b.exprs, 0, () -> false);
   }
 
   private boolean someIn(Value[] f, Value coll, IR.T keyT, IR.T valT, K k) {
