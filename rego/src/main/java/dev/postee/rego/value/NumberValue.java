@@ -11,7 +11,7 @@ import java.math.RoundingMode;
  *
  * <p>Like OPA's {@code ast.Number}, a number also has a text, which is what JSON output, print and
  * string interpolation show: a literal keeps the text it was written with ({@code 1e-05}, {@code 1E3}),
- * and a computed result the text Go's {@code big.Float.Text('g', -1)} gives it
+ * and a computed non-integer the text Go's {@code big.Float.Text('g', -1)} gives it
  * ({@code 1.0000015e+06}). The text never takes part in equality, hashing or ordering.
  */
 public final class NumberValue implements Value {
@@ -65,20 +65,18 @@ public final class NumberValue implements Value {
   }
 
   /**
-   * A computed result (OPA's FloatToNumber): the value without trailing zeros, shown as Go's
-   * {@code big.Float.Text('g', -1)} shows the shortest decimal: exponent form when the decimal
-   * exponent is below -4 or at least 6 ({@code 1e-05}, {@code 1.0000015e+06}), plain otherwise.
+   * A computed result, shown as OPA's FloatToNumber shows it: an integral value in plain digits
+   * (Go's {@code Text('f', -1)}: {@code 1000000000}), anything else as Go's {@code Text('g', -1)}
+   * shows the shortest decimal: exponent form when the decimal exponent is below -4 or at least 6
+   * ({@code 1e-05}, {@code 1.0000015e+06}), plain otherwise ({@code 0.5}).
    */
   public static NumberValue ofComputed(BigDecimal v) {
     if (v.signum() == 0) return ZERO;
     BigDecimal s = v.stripTrailingZeros();
-    NumberValue n;
     if (s.scale() <= 0) {
-      n = s.precision() - s.scale() <= 18 ? of(s.longValueExact()) : new NumberValue(0, s.setScale(0));
-    } else {
-      n = new NumberValue(0, s);
+      return s.precision() - s.scale() <= 18 ? of(s.longValueExact()) : new NumberValue(0, s.setScale(0));
     }
-    return n.withText(goShortestG(s));
+    return new NumberValue(0, s).withText(goShortestG(s));
   }
 
   /** This value shown as the given text (null or the canonical form: no text of its own). */
