@@ -70,7 +70,7 @@ public final class Rego {
       return this;
     }
 
-    /** Enables OPA's experimental and/or keywords. */
+    /** Lets modules import OPA's experimental and/or keywords ({@code import future.keywords.and}). */
     public Builder experimentalKeywords(boolean on) {
       this.experimental = on;
       return this;
@@ -81,9 +81,7 @@ public final class Rego {
       List<CompileError> errors = new ArrayList<>();
       for (Map.Entry<String, String> e : sources.entrySet()) {
         try {
-          modules.add(experimental
-              ? Parser.parseModuleExperimental(e.getKey(), e.getValue())
-              : Parser.parseModule(e.getKey(), e.getValue(), syntax));
+          modules.add(Parser.parseModule(e.getKey(), e.getValue(), syntax, experimental));
         } catch (ParseException pe) {
           errors.add(new CompileError(CompileError.PARSE, pe.location(), pe.detail()));
         }

@@ -46,6 +46,16 @@ public sealed interface Expr {
     public Expr withWiths(List<With> w) { return new Every(key, value, domain, body, w, loc); }
   }
 
+  /**
+   * {@code lhs and rhs} / {@code lhs or rhs}, OPA's experimental logic keywords. Each operand is a
+   * body of its own (an explicit {@code {...}} or a single expression) that is only tested for a
+   * solution: operands bind nothing outside, and the expression succeeds at most once.
+   */
+  record Logic(boolean and, Body lhs, Body rhs, boolean explicitLhs, boolean explicitRhs, List<With> withs, Location loc)
+      implements Expr {
+    public Expr withWiths(List<With> w) { return new Logic(and, lhs, rhs, explicitLhs, explicitRhs, w, loc); }
+  }
+
   /** with target as value */
   record With(Term target, Term value, Location loc) {}
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * @param imports imports in order
  * @param rules rules in order
  * @param v1 whether the module was read with Rego v1 syntax
- * @param annotations METADATA blocks in the module (for rego.metadata builtins)
+ * @param annotations METADATA blocks in the module, in source order (for rego.metadata builtins)
+ * @param comments every comment, in source order (rego.parse_module reports them)
  */
 public record Module(
     String file,
@@ -18,6 +19,7 @@ public record Module(
     List<Rule> rules,
     boolean v1,
     List<Annotation> annotations,
+    List<Lexer.Comment> comments,
     Location loc) {
 
   /** import path [as alias]; path starts at data/input/future/rego. */
@@ -31,8 +33,17 @@ public record Module(
     }
   }
 
-  /** A METADATA comment block: raw YAML text, where it starts, and the line of the next statement. */
-  public record Annotation(String yaml, Location loc, int appliesToLine) {}
+  /**
+   * A METADATA comment block as written: its YAML text (the comment lines after {@code # METADATA}),
+   * where the block starts, and the statement it precedes (OPA attaches a block to the first
+   * statement below it).
+   *
+   * @param ruleIndex index into {@link #rules()} when the target is a rule, else -1
+   */
+  public record Annotation(String yaml, Location loc, Target target, int ruleIndex) {}
+
+  /** What kind of statement a METADATA block precedes. */
+  public enum Target { PACKAGE, IMPORT, RULE, NONE }
 
   public String packageName() { return String.join(".", packagePath); }
 }

@@ -30,7 +30,11 @@ public final class Parser {
   private int p;
   private boolean v1;
   private final Set<String> futureKeywords = new HashSet<>();
-  private boolean experimentalLogic;
+  /** Whether the experimental and/or keywords may be imported (OPA's capability for them). */
+  private boolean logicAllowed;
+  /** and / or are keywords once imported (future.keywords.and, future.keywords.or). */
+  private boolean andKeyword;
+  private boolean orKeyword;
   private int wildcardCounter;
   private final int[] wildcardBase;
 
@@ -59,18 +63,32 @@ public final class Parser {
    * the syntax the module appears to use is reported (v1 if it imports rego.v1 or uses if/contains).
    */
   public static Module parseModule(String file, String src, Syntax syntax) {
-    if (syntax == Syntax.V1) return new Parser(src, file, true).module();
-    if (syntax == Syntax.V0) return new Parser(src, file, false).module();
+    return parseModule(file, src, syntax, false);
+  }
+
+  /**
+   * As {@link #parseModule(String, String, Syntax)}; logicKeywords lets modules import OPA's
+   * experimental {@code and}/{@code or} keywords (otherwise importing them is an error, as in OPA
+   * without that capability).
+   */
+  public static Module parseModule(String file, String src, Syntax syntax, boolean logicKeywords) {
+    if (syntax == Syntax.V1) return new Parser(src, file, true).allowLogic(logicKeywords).module();
+    if (syntax == Syntax.V0) return new Parser(src, file, false).allowLogic(logicKeywords).module();
     try {
-      return new Parser(src, file, true).module();
+      return new Parser(src, file, true).allowLogic(logicKeywords).module();
     } catch (ParseException v1Error) {
       try {
-        return new Parser(src, file, false).module();
+        return new Parser(src, file, false).allowLogic(logicKeywords).module();
       } catch (ParseException v0Error) {
         if (looksLikeV1(src)) throw v1Error;
         throw v0Error;
       }
     }
+  }
+
+  private Parser allowLogic(boolean on) {
+    this.logicAllowed = on;
+    return this;
   }
 
   private static boolean looksLikeV1(String src) {
@@ -96,13 +114,6 @@ public final class Parser {
     Term t = ps.termInfix(false, false);
     ps.expect(Kind.EOF, "end of term");
     return t;
-  }
-
-  /** Enables the experimental and/or keywords (conformance option); no-op otherwise. */
-  public static Module parseModuleExperimental(String file, String src) {
-    Parser ps = new Parser(src, file, true);
-    ps.experimentalLogic = true;
-    return ps.module();
   }
 
   // ---------------------------------------------------------------- token helpers
@@ -140,7 +151,8 @@ public final class Parser {
     if (V1_KEYWORDS.contains(word)) return v1 || futureKeywords.contains(word);
     return switch (word) {
       case "package", "import", "default", "else", "not", "some", "with", "as" -> true;
-      case "and", "or" -> experimentalLogic;
+      case "and" -> andKeyword;
+      case "or" -> orKeyword;
       default -> false;
     };
   }
@@ -170,9 +182,8 @@ public final class Parser {
       if (atIdent("package") && !startsRef()) throw error(peek(), "unexpected second 'package' declaration");
       rules.addAll(rule());
     }
-    List<Module.Annotation> annotations = annotations();
-    if (!annotations.isEmpty()) rules = attachAnnotations(rules, annotations);
-    return new Module(file, pkgPath, List.copyOf(imports), List.copyOf(rules), v1, annotations, loc(pkgTok));
+    List<Module.Annotation> annotations = annotations(pkgTok, imports, rules);
+    return new Module(file, pkgPath, List.copyOf(imports), List.copyOf(rules), v1, List.copyOf(annotations), List.copyOf(comments), loc(pkgTok));
   }
 
   private Module.Import importDecl() {
@@ -189,12 +200,18 @@ public final class Parser {
         if (parts.size() == 2) {
           futureKeywords.addAll(V1_KEYWORDS);
           futureKeywords.add("not");
+          andKeyword |= logicAllowed;
+          orKeyword |= logicAllowed;
         } else if (parts.size() == 3 && V1_KEYWORDS.contains(parts.get(2))) {
           futureKeywords.add(parts.get(2));
         } else if (parts.size() == 3 && parts.get(2).equals("not")) {
           futureKeywords.add("not"); // enables negated bodies: not { ... }
         } else if (parts.size() == 3 && (parts.get(2).equals("and") || parts.get(2).equals("or"))) {
-          experimentalLogic = true;
+          if (!logicAllowed) {
+            throw error(start, "unexpected keyword in import: " + path + " (the and/or keywords are experimental and not enabled)");
+          }
+          if (parts.get(2).equals("and")) andKeyword = true;
+          else orKeyword = true;
         } else {
           throw error(start, "unexpected keyword in import: " + path);
         }
@@ -293,7 +310,7 @@ public final class Parser {
       if (value == null) throw error(start, "default rule must have a value: default " + ref.get(0) + " := <value>");
       if (atKeyword("if") || at(Kind.LBRACE)) throw error(peek(), "default rules must not have a body");
       return List.of(new Rule(kind, List.copyOf(ref), args == null ? null : List.copyOf(args), null, value, assign,
-          emptyBody(start), null, true, null, loc(start)));
+          emptyBody(start), null, true, loc(start)));
     }
     // v0 partial set: p[x] { ... } (no value, last head element in brackets, not a function)
     if (!v1 && kind == Rule.Kind.SINGLE_VALUE && value == null && ref.size() > 1 && lastIsBracket) {
@@ -328,7 +345,7 @@ public final class Parser {
     List<Rule> out = new ArrayList<>();
     for (Body b : bodies) {
       out.add(new Rule(kind, List.copyOf(ref), args == null ? null : List.copyOf(args), key, value, assign, b,
-          out.isEmpty() ? elseChain : null, false, null, loc(start)));
+          out.isEmpty() ? elseChain : null, false, loc(start)));
     }
     if (hasIf && bodies.isEmpty()) throw error(start, "missing rule body");
     return out;
@@ -382,7 +399,7 @@ public final class Parser {
     Rule next = null;
     if (atIdent("else") && !startsRef()) next = elseClause(ref, args);
     return new Rule(args != null ? Rule.Kind.FUNCTION : Rule.Kind.SINGLE_VALUE, List.copyOf(ref),
-        args == null ? null : List.copyOf(args), null, value, assign, body, next, false, null, loc(start));
+        args == null ? null : List.copyOf(args), null, value, assign, body, next, false, loc(start));
   }
 
   private Body ruleBody() {
@@ -447,6 +464,10 @@ public final class Parser {
 
   private Expr literal() {
     Token start = peek();
+    if (logicKeywords()) {
+      Expr led = logicLedLiteral();
+      if (led != null) return led;
+    }
     Expr e;
     if (atKeyword("some")) {
       e = some();
@@ -454,9 +475,12 @@ public final class Parser {
       e = every();
     } else if (atKeyword("not")) {
       next();
+      Operand group;
       if (at(Kind.LBRACE) && futureKeywords.contains("not")) {
         Body b = braceBody();
         e = new Expr.NotBody(b, List.of(), loc(start));
+      } else if (logicKeywords() && at(Kind.LPAREN) && futureKeywords.contains("not") && (group = logicGroup(true)) != null) {
+        e = new Expr.NotBody(group.body(), List.of(), loc(start));
       } else {
         Expr inner = exprWithoutWith();
         e = new Expr.Not(inner, List.of(), loc(start));
@@ -464,6 +488,17 @@ public final class Parser {
     } else {
       e = exprWithoutWith();
     }
+    List<With> withs = withModifiers();
+    if (atLogicOperator()) {
+      if (!withs.isEmpty()) throw withOnOperand();
+      e = logicChain(Body.of(e), false, loc(start));
+      withs = withModifiers();
+    }
+    if (!withs.isEmpty()) e = e.withWiths(withs);
+    return e;
+  }
+
+  private List<With> withModifiers() {
     List<With> withs = new ArrayList<>();
     while (atKeyword("with")) {
       Token w = next();
@@ -473,8 +508,177 @@ public final class Parser {
       Term value = termInfix(false, false);
       withs.add(new With(target, value, loc(w)));
     }
-    if (!withs.isEmpty()) e = e.withWiths(List.copyOf(withs));
-    return e;
+    return withs.isEmpty() ? List.of() : List.copyOf(withs);
+  }
+
+  // ---------------------------------------------------------------- experimental and / or
+
+  /** An operand of and/or: a body, and whether it was written as an explicit {@code {...}}. */
+  private record Operand(Body body, boolean explicit) {}
+
+  private boolean logicKeywords() { return andKeyword || orKeyword; }
+
+  /** In operator position and/or are always the keywords, even before '(' (OPA decides the same way). */
+  private boolean atLogicOperator() {
+    return andKeyword && atIdent("and") || orKeyword && atIdent("or");
+  }
+
+  private ParseException withOnOperand() {
+    return error(peek(), "`with` modifier is not allowed on operand of `" + peek().text()
+        + "`: wrap the operand in (...) or {...}, or move `with` after the whole expression");
+  }
+
+  /**
+   * A statement that starts with an operand only and/or can make sense of: {@code { body } and ...}
+   * or a parenthesised group {@code (a or b) and c}. Null when the braces or parens are something
+   * else (a set, an object, an arithmetic group); nothing is consumed then.
+   */
+  private Expr logicLedLiteral() {
+    Token start = peek();
+    if (at(Kind.LBRACE)) {
+      int save = p;
+      Body b = null;
+      try {
+        b = braceBody();
+      } catch (ParseException notABody) {
+        // a set or object literal, read below as a term
+      }
+      if (b != null && atLogicOperator()) return withTrailingModifiers(logicChain(b, true, loc(start)));
+      p = save;
+      return null;
+    }
+    if (at(Kind.LPAREN)) {
+      Operand g = logicGroup(false);
+      if (g != null) {
+        Expr e = atLogicOperator() ? logicChain(g.body(), g.explicit(), loc(start)) : g.body().exprs().get(0);
+        return withTrailingModifiers(e);
+      }
+    }
+    return null;
+  }
+
+  private Expr withTrailingModifiers(Expr e) {
+    List<With> withs = withModifiers();
+    if (withs.isEmpty()) return e;
+    List<With> all = new ArrayList<>(e.withs());
+    all.addAll(withs);
+    return e.withWiths(List.copyOf(all));
+  }
+
+  /** lhs (and operand)* (or andChain)*: 'and' binds tighter than 'or'; both associate to the left. */
+  private Expr logicChain(Body lhs, boolean lhsExplicit, Location loc) {
+    Body left = lhs;
+    boolean leftExplicit = lhsExplicit;
+    if (andKeyword && atIdent("and")) {
+      left = Body.of(andChain(left, leftExplicit, loc));
+      leftExplicit = false;
+    }
+    while (orKeyword && atIdent("or")) {
+      next();
+      Token rhsStart = peek();
+      Operand rhs = logicOperand("or");
+      if (andKeyword && atIdent("and")) rhs = new Operand(Body.of(andChain(rhs.body(), rhs.explicit(), loc(rhsStart))), false);
+      left = Body.of(new Expr.Logic(false, left, rhs.body(), leftExplicit, rhs.explicit(), List.of(), loc));
+      leftExplicit = false;
+    }
+    return left.exprs().get(0);
+  }
+
+  private Expr andChain(Body lhs, boolean lhsExplicit, Location loc) {
+    Body left = lhs;
+    boolean leftExplicit = lhsExplicit;
+    while (andKeyword && atIdent("and")) {
+      next();
+      Operand rhs = logicOperand("and");
+      left = Body.of(new Expr.Logic(true, left, rhs.body(), leftExplicit, rhs.explicit(), List.of(), loc));
+      leftExplicit = false;
+    }
+    return left.exprs().get(0);
+  }
+
+  /**
+   * One operand: {@code { body }}, {@code not { body }}, {@code not (group)}, {@code not expr},
+   * {@code (group)} or an expression. op names the operator for messages; empty when the caller
+   * is speculating (inside parentheses) and restores on failure.
+   */
+  private Operand logicOperand(String op) {
+    Token start = peek();
+    if (at(Kind.LBRACE)) {
+      int save = p;
+      try {
+        return new Operand(braceBody(), true);
+      } catch (ParseException notABody) {
+        if (op.isEmpty()) throw notABody;
+        p = save;
+        try {
+          termInfix(false, false);
+        } catch (ParseException notAValueEither) {
+          throw notABody;
+        }
+        throw error(start, "operand of `" + op + "` cannot begin with `{` unless the braces hold a body"
+            + " (wrap a value in parentheses)");
+      }
+    }
+    if (atKeyword("not")) {
+      next();
+      boolean notBodies = futureKeywords.contains("not");
+      if (notBodies && at(Kind.LBRACE)) return new Operand(Body.of(new Expr.NotBody(braceBody(), List.of(), loc(start))), false);
+      if (notBodies && at(Kind.LPAREN)) {
+        Operand g = logicGroup(true);
+        if (g != null) return new Operand(Body.of(new Expr.NotBody(g.body(), List.of(), loc(start))), false);
+      }
+      return new Operand(Body.of(new Expr.Not(exprWithoutWith(), List.of(), loc(start))), false);
+    }
+    if (at(Kind.LPAREN)) {
+      Operand g = logicGroup(true);
+      if (g != null) return g;
+    }
+    return new Operand(Body.of(exprWithoutWith()), false);
+  }
+
+  /**
+   * A parenthesised group of and/or operands, e.g. {@code (a or b)}, {@code (a with x)} or
+   * {@code ((a or b))}; null (and nothing consumed) when the parentheses only group a term such
+   * as {@code (a == b)} or {@code (1 + 2) * 3}.
+   */
+  private Operand logicGroup(boolean operandContext) {
+    int save = p;
+    Token open = next();
+    if (at(Kind.RPAREN)) {
+      if (operandContext) throw error(open, "empty parenthesized group");
+      p = save;
+      return null;
+    }
+    Operand lhs;
+    try {
+      lhs = logicOperand("");
+    } catch (ParseException notAGroup) {
+      p = save;
+      return null;
+    }
+    if (atLogicOperator()) {
+      Expr chain = withTrailingModifiers(logicChain(lhs.body(), lhs.explicit(), loc(open)));
+      expect(Kind.RPAREN, "')' to close the parenthesized group");
+      return new Operand(Body.of(chain), false);
+    }
+    if (atKeyword("with") && !lhs.explicit() && lhs.body().exprs().size() == 1) {
+      Expr only = withTrailingModifiers(lhs.body().exprs().get(0));
+      if (atLogicOperator()) throw withOnOperand();
+      expect(Kind.RPAREN, "')' to close the parenthesized group");
+      if (operandContext || atLogicOperator()) return new Operand(Body.of(only), false);
+      p = save;
+      return null;
+    }
+    if (!lhs.explicit() && lhs.body().exprs().size() == 1 && isLogicOrNegation(lhs.body().exprs().get(0))) {
+      expect(Kind.RPAREN, "')' to close the parenthesized group");
+      return lhs;
+    }
+    p = save;
+    return null;
+  }
+
+  private static boolean isLogicOrNegation(Expr e) {
+    return e instanceof Expr.Logic || e instanceof Expr.Not || e instanceof Expr.NotBody;
   }
 
   private Expr exprWithoutWith() {
@@ -535,15 +739,15 @@ public final class Parser {
    * (so comprehension heads can be told from unions).
    */
   private Term termInfix(boolean keyVal, boolean noOr) {
-    Term lhs = termLogicOr(noOr);
+    Term lhs = termRelation(noOr);
     while (true) {
       if (keyVal && at(Kind.COMMA)) {
         int save = p;
         next();
-        Term lhs2 = termLogicOr(noOr);
+        Term lhs2 = termRelation(noOr);
         if (atKeyword("in")) {
           Token op = next();
-          Term rhs = termLogicOr(noOr);
+          Term rhs = termRelation(noOr);
           lhs = call("internal.member_3", op, lhs, lhs2, rhs);
           continue;
         }
@@ -552,33 +756,12 @@ public final class Parser {
       }
       if (atKeyword("in")) {
         Token op = next();
-        Term rhs = termLogicOr(noOr);
+        Term rhs = termRelation(noOr);
         lhs = call("internal.member_2", op, lhs, rhs);
         continue;
       }
       return lhs;
     }
-  }
-
-  /** Experimental 'or'/'and' keywords (logic_operators), below 'in' comparisons. */
-  private Term termLogicOr(boolean noOr) {
-    Term lhs = termLogicAnd(noOr);
-    while (experimentalLogic && atIdent("or")) {
-      Token op = next();
-      Term rhs = termLogicAnd(noOr);
-      lhs = call("internal.or", op, lhs, rhs);
-    }
-    return lhs;
-  }
-
-  private Term termLogicAnd(boolean noOr) {
-    Term lhs = termRelation(noOr);
-    while (experimentalLogic && atIdent("and")) {
-      Token op = next();
-      Term rhs = termRelation(noOr);
-      lhs = call("internal.and", op, lhs, rhs);
-    }
-    return lhs;
   }
 
   private Term termRelation(boolean noOr) {
@@ -692,7 +875,8 @@ public final class Parser {
               base = new Term.SetLit(List.of(), loc(t));
             } else {
               // 'contains' is a keyword only in rule heads; elsewhere it is the builtin's name
-              if (keyword(t.text()) && !t.text().equals("contains") && !refHead) {
+              boolean logicCall = (t.text().equals("and") || t.text().equals("or")) && at(Kind.LPAREN);
+              if (keyword(t.text()) && !t.text().equals("contains") && !refHead && !logicCall) {
                 throw error(t, "unexpected keyword '" + t.text() + "'");
               }
               base = varTerm(t);
@@ -864,7 +1048,9 @@ public final class Parser {
         Lexer sub = new Lexer(src, file, exprStart, close, line, lineStart).run();
         Parser ps = new Parser(src, file, sub, v1, wildcardBase);
         ps.futureKeywords.addAll(futureKeywords);
-        ps.experimentalLogic = experimentalLogic;
+        ps.logicAllowed = logicAllowed;
+        ps.andKeyword = andKeyword;
+        ps.orKeyword = orKeyword;
         if (ps.at(Kind.EOF)) throw error(t, "empty template expression");
         Expr e = ps.literal();
         if (!ps.at(Kind.EOF)) throw ps.error(ps.peek(), "unexpected " + ps.peek().describe() + " in template expression");
@@ -882,36 +1068,43 @@ public final class Parser {
 
   // ---------------------------------------------------------------- annotations
 
-  private List<Module.Annotation> annotations() {
+  /**
+   * METADATA blocks as OPA reads them: a comment in column 1 starting with METADATA, followed by
+   * the comments on the next lines that are also in column 1 (another METADATA line starts a new
+   * block). Each block belongs to the first statement below it.
+   */
+  private List<Module.Annotation> annotations(Token pkgTok, List<Module.Import> imports, List<Rule> rules) {
     List<Module.Annotation> out = new ArrayList<>();
     for (int i = 0; i < comments.size(); i++) {
       Lexer.Comment c = comments.get(i);
-      if (!c.text().trim().equals("METADATA")) continue;
+      if (!isMetadataComment(c)) continue;
       StringBuilder yaml = new StringBuilder();
-      int lastLine = c.line();
       int j = i + 1;
-      while (j < comments.size() && comments.get(j).line() == lastLine + 1) {
-        String text = comments.get(j).text();
+      while (j < comments.size()) {
+        Lexer.Comment cur = comments.get(j);
+        if (cur.column() != 1 || cur.line() != comments.get(j - 1).line() + 1 || isMetadataComment(cur)) break;
+        String text = cur.text();
         yaml.append(text.startsWith(" ") ? text.substring(1) : text).append('\n');
-        lastLine = comments.get(j).line();
         j++;
       }
-      out.add(new Module.Annotation(yaml.toString(), new Location(file, c.line(), c.column(), 0), lastLine + 1));
+      out.add(attach(yaml.toString(), new Location(file, c.line(), c.column(), 0), pkgTok, imports, rules));
       i = j - 1;
     }
     return out;
   }
 
-  private static List<Rule> attachAnnotations(List<Rule> rules, List<Module.Annotation> annotations) {
-    List<Rule> out = new ArrayList<>(rules.size());
-    for (Rule r : rules) {
-      String ann = null;
-      for (Module.Annotation a : annotations) {
-        if (a.appliesToLine() == r.loc().line()) ann = a.yaml();
-      }
-      out.add(ann == null ? r : new Rule(r.kind(), r.ref(), r.args(), r.key(), r.value(), r.assign(), r.body(),
-          r.elseRule(), r.isDefault(), ann, r.loc()));
+  private static boolean isMetadataComment(Lexer.Comment c) {
+    return c.column() == 1 && c.text().strip().startsWith("METADATA");
+  }
+
+  private Module.Annotation attach(String yaml, Location at, Token pkgTok, List<Module.Import> imports, List<Rule> rules) {
+    if (pkgTok.line() > at.line()) return new Module.Annotation(yaml, at, Module.Target.PACKAGE, -1);
+    for (Module.Import imp : imports) {
+      if (imp.loc().line() > at.line()) return new Module.Annotation(yaml, at, Module.Target.IMPORT, -1);
     }
-    return out;
+    for (int r = 0; r < rules.size(); r++) {
+      if (rules.get(r).loc().line() > at.line()) return new Module.Annotation(yaml, at, Module.Target.RULE, r);
+    }
+    return new Module.Annotation(yaml, at, Module.Target.NONE, -1);
   }
 }

@@ -15,7 +15,6 @@ import java.util.List;
  * @param body the body (empty for rules without one)
  * @param elseRule the next else clause, or null
  * @param isDefault {@code default} rule
- * @param annotations METADATA annotations attached to this rule (raw YAML), or null
  */
 public record Rule(
     Kind kind,
@@ -27,7 +26,6 @@ public record Rule(
     Body body,
     Rule elseRule,
     boolean isDefault,
-    String annotations,
     Location loc) {
 
   public enum Kind { SINGLE_VALUE, MULTI_VALUE, FUNCTION }

@@ -1,5 +1,8 @@
 package dev.postee.rego.builtins;
 
+import dev.postee.rego.ast.AstJson;
+import dev.postee.rego.ast.ParseException;
+import dev.postee.rego.ast.Parser;
 import dev.postee.rego.value.ArrayValue;
 import dev.postee.rego.value.BooleanValue;
 import dev.postee.rego.value.NumberValue;
@@ -9,8 +12,8 @@ import dev.postee.rego.value.StringValue;
 import dev.postee.rego.value.Value;
 
 /**
- * Language-level builtins: membership ({@code in}), trace, opa.runtime. print, template strings
- * and rego.metadata are compiled by the compiler itself.
+ * Language-level builtins: membership ({@code in}), trace, opa.runtime, rego.parse_module. print,
+ * template strings and rego.metadata are compiled by the compiler itself.
  */
 public final class RegoBuiltins implements BuiltinRegistrar {
   @Override
@@ -23,6 +26,16 @@ public final class RegoBuiltins implements BuiltinRegistrar {
     });
     // OPA returns {} when no runtime information is configured; we never expose the environment.
     r.function("opa.runtime", (ctx, a) -> ObjectValue.EMPTY);
+    r.function("rego.parse_module", (ctx, a) -> parseModule(Args.string(a, 0), Args.string(a, 1)));
+  }
+
+  /** OPA's AST of a module written in Rego v1, as JSON; a syntax error is the builtin's error. */
+  private static Value parseModule(String file, String source) {
+    try {
+      return AstJson.module(Parser.parseModule(file, source, Parser.Syntax.V1));
+    } catch (ParseException e) {
+      throw BuiltinException.error(e.getMessage());
+    }
   }
 
   static boolean member(Value x, Value coll) {

@@ -40,6 +40,14 @@ public final class Compiler {
   private final Map<RuleNode, Set<RuleNode>> dependencies = new LinkedHashMap<>();
   /** Slots referenced from outside a closure, per closure IR node (used for safety only). */
   private final IdentityHashMap<Object, BitSet> captured = new IdentityHashMap<>();
+  /** METADATA annotations, parsed when the first rego.metadata call is compiled. */
+  private Annotations annotations;
+
+  /**
+   * Catalogued builtins the compiler implements itself rather than the builtin registry: print
+   * (its arguments are collected like comprehensions) and rego.metadata (compile-time constants).
+   */
+  public static final Set<String> INTRINSICS = Set.of("print", "rego.metadata.chain", "rego.metadata.rule");
 
   private Compiler(List<Module> modules, BuiltinRegistry builtins) {
     this.modules = modules;
@@ -343,7 +351,7 @@ public final class Compiler {
     IR.Rule elseRule = null;
     if (r.elseRule() != null) {
       Rule e = r.elseRule();
-      Rule asMain = new Rule(r.kind(), r.ref(), r.args(), null, e.value(), e.assign(), e.body(), e.elseRule(), false, null, e.loc());
+      Rule asMain = new Rule(r.kind(), r.ref(), r.args(), null, e.value(), e.assign(), e.body(), e.elseRule(), false, e.loc());
       elseRule = compileRule(asMain, m, kind, tail, node);
     }
     if (errors.size() > before || ordered == null) return null;
@@ -444,6 +452,7 @@ public final class Compiler {
       }
       case Expr.Every ev -> collectNames(ev.domain(), out);
       case Expr.NotBody nb -> { }
+      case Expr.Logic l -> { }
     }
     for (Expr.With w : e.withs()) collectNames(w.value(), out);
   }
@@ -578,6 +587,10 @@ public final class Compiler {
     IR.With[] withs = withs(ctx, s, e.withs());
     switch (e) {
       case Expr.TermExpr te -> {
+        if (te.term() instanceof Term.Call call && metadataCall(ctx, s, call) && call.args().size() == 1) {
+          IR.T value = metadata(ctx, new Term.Call(call.operator(), List.of(), call.loc()));
+          return new IR.Expr(IR.Kind.UNIFY, value, term(ctx, s, call.args().get(0)), null, null, null, withs, e.loc());
+        }
         if (te.term() instanceof Term.Call call) {
           CallShape shape = callShape(ctx, call);
           if (shape != null && shape.outputForm) {
@@ -634,6 +647,14 @@ public final class Compiler {
         captured.put(out, cap);
         return out;
       }
+      case Expr.Logic l -> {
+        BitSet cap = new BitSet();
+        IR.Body lhs = operand(ctx, s, l.lhs(), l.loc(), cap);
+        IR.Body rhs = operand(ctx, s, l.rhs(), l.loc(), cap);
+        IR.Expr out = new IR.Expr(l.and() ? IR.Kind.AND : IR.Kind.OR, null, null, null, null, lhs, rhs, withs, e.loc());
+        captured.put(out, cap);
+        return out;
+      }
       case Expr.Every ev -> {
         IR.T domain = term(ctx, s, ev.domain());
         Set<String> names = new HashSet<>();
@@ -657,6 +678,22 @@ public final class Compiler {
         return out;
       }
     }
+  }
+
+  /**
+   * An and/or operand: a closure like a negated body. Names used only inside it are its own; the
+   * outer variables it reads are added to cap (they must be bound before the expression runs).
+   */
+  private IR.Body operand(Ctx ctx, Scope s, Body body, Location loc, BitSet cap) {
+    Set<String> names = new HashSet<>();
+    collectNames(body, names);
+    Scope inner = new Scope(s, names);
+    IR.Body b = reorder(ctx, body(ctx, inner, body), null, loc, inner);
+    if (b == null) throw new CompileAbort();
+    BitSet used = usedSlots(b);
+    used.andNot(inner.ownedDeep());
+    cap.or(used);
+    return b;
   }
 
   private IR.With[] withs(Ctx ctx, Scope s, List<Expr.With> ws) {
@@ -993,6 +1030,7 @@ public final class Compiler {
     if ("print".equals(name) && !(ctx.module != null && packageRuleNames.getOrDefault(ctx.pkg, Set.of()).contains("print"))) {
       return print(ctx, s, c);
     }
+    if (metadataCall(ctx, s, c)) return metadata(ctx, c);
     Target target = resolveCallTarget(ctx, s, c.operator(), true);
     if (target == null) throw new CompileAbort();
     int arity = target.arity();
@@ -1039,6 +1077,33 @@ public final class Compiler {
     IR.Print p = new IR.Print(args, bodies, c.loc());
     captured.put(p, cap);
     return p;
+  }
+
+  /** rego.metadata.chain() or rego.metadata.rule(), unless a local or global named rego shadows them. */
+  private boolean metadataCall(Ctx ctx, Scope s, Term.Call c) {
+    String name = dottedName(c.operator());
+    if (!"rego.metadata.chain".equals(name) && !"rego.metadata.rule".equals(name)) return false;
+    for (Scope sc = s; sc != null; sc = sc.parent) {
+      if (sc.vars.containsKey("rego")) return false;
+    }
+    return resolveGlobal(ctx, "rego", c.loc()) == null;
+  }
+
+  /** The annotations of the rule being compiled, as OPA returns them: a constant. */
+  private IR.T metadata(Ctx ctx, Term.Call c) {
+    String name = dottedName(c.operator());
+    if (!c.args().isEmpty()) {
+      error(CompileError.TYPE, c.loc(), name + ": arity mismatch: have " + c.args().size() + " argument"
+          + (c.args().size() == 1 ? "" : "s") + ", want 0");
+      throw new CompileAbort();
+    }
+    if (ctx.module == null || ctx.sourceRule == null) {
+      error(CompileError.TYPE, c.loc(), name + " can only be called in a rule of a module");
+      throw new CompileAbort();
+    }
+    if (annotations == null) annotations = Annotations.build(modules, errors);
+    Value v = name.endsWith(".chain") ? annotations.chain(ctx.module, ctx.sourceRule) : annotations.rule(ctx.sourceRule);
+    return new IR.Const(v, c.loc());
   }
 
   // =============================================================== stage 3: safety
@@ -1150,7 +1215,7 @@ public final class Compiler {
         outs.or(vb);
         return outs;
       }
-      case NOT_BODY -> {
+      case NOT_BODY, AND, OR -> {
         BitSet cap = captured.get(e);
         return cap == null || subset(cap, safe) ? new BitSet() : null;
       }
@@ -1361,6 +1426,7 @@ public final class Compiler {
     collectSlots(e.c, out);
     collectSlots(e.inner, out);
     if (e.body != null) for (IR.Expr x : e.body.exprs) collectSlots(x, out);
+    if (e.rhs != null) for (IR.Expr x : e.rhs.exprs) collectSlots(x, out);
     if (e.withs != null) for (IR.With w : e.withs) if (w.value != null) collectSlots(w.value, out);
   }
 
@@ -1407,6 +1473,7 @@ public final class Compiler {
     collectSlots(e.c, out);
     collectSlotsStatic(e.inner, out);
     if (e.body != null) for (IR.Expr x : e.body.exprs) collectSlotsStatic(x, out);
+    if (e.rhs != null) for (IR.Expr x : e.rhs.exprs) collectSlotsStatic(x, out);
     if (e.withs != null) for (IR.With w : e.withs) if (w.value != null) collectSlots(w.value, out);
   }
 
@@ -1436,6 +1503,7 @@ public final class Compiler {
     depsOf(e.c, deps);
     depsOf(e.inner, deps);
     if (e.body != null) for (IR.Expr x : e.body.exprs) depsOf(x, deps);
+    if (e.rhs != null) for (IR.Expr x : e.rhs.exprs) depsOf(x, deps);
     if (e.withs != null) for (IR.With w : e.withs) depsOf(w.value, deps);
   }
 

@@ -122,7 +122,7 @@ public final class IR {
 
   // ------------------------------------------------------------------ expressions
 
-  public enum Kind { TERM, UNIFY, NOT, NOT_BODY, SOME_IN, EVERY }
+  public enum Kind { TERM, UNIFY, NOT, NOT_BODY, SOME_IN, EVERY, AND, OR }
 
   /** A compiled body literal. */
   public static final class Expr {
@@ -131,17 +131,23 @@ public final class IR {
     public final T b;       // UNIFY: rhs; SOME_IN/EVERY: value
     public final T c;       // SOME_IN/EVERY: collection
     public final Expr inner; // NOT
-    public final Body body;  // EVERY, NOT_BODY
+    public final Body body;  // EVERY, NOT_BODY; AND/OR: left operand
+    public final Body rhs;   // AND/OR: right operand
     public final With[] withs;
     public final Location loc;
 
     public Expr(Kind kind, T a, T b, T c, Expr inner, Body body, With[] withs, Location loc) {
+      this(kind, a, b, c, inner, body, null, withs, loc);
+    }
+
+    public Expr(Kind kind, T a, T b, T c, Expr inner, Body body, Body rhs, With[] withs, Location loc) {
       this.kind = kind;
       this.a = a;
       this.b = b;
       this.c = c;
       this.inner = inner;
       this.body = body;
+      this.rhs = rhs;
       this.withs = withs;
       this.loc = loc;
     }

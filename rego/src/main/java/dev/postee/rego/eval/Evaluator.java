@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +52,7 @@ public final class Evaluator implements BuiltinContext {
 
   private static final Object UNDEF = new Object();
   private static final Object MULTI = new Object();
+  private static final Object IN_PROGRESS = new Object();
   private static final Location NO_LOC = Location.NONE;
 
   private final Policy policy;
@@ -62,6 +62,16 @@ public final class Evaluator implements BuiltinContext {
   private final long maxSteps;
   private long steps;
   private State state;
+  /**
+   * Where {@link #takeFirst} leaves the first value of a data reference. Rules evaluated on the
+   * way run their own lookups first, and each reader clears it, so the value left is the one of
+   * the innermost pending lookup.
+   */
+  private Value firstValue;
+  private final VK takeFirst = v -> {
+    firstValue = v;
+    return false;
+  };
   private Map<Object, Object> cache;
 
   public Evaluator(Policy policy, Value input, Value data, EvalOptions opts) {
@@ -165,9 +175,10 @@ public final class Evaluator implements BuiltinContext {
     Trie overrides;
     Map<String, IR.With> builtinMocks;
     Map<RuleNode, IR.With> functionMocks;
+    /** Per rule-tree node: the node's value, UNDEF, or IN_PROGRESS while it is being computed. */
     final Object[] ruleCache;
-    final HashMap<RuleNode, HashMap<List<Value>, Object>> fnMemo = new HashMap<>();
-    final HashSet<RuleNode> inProgress = new HashSet<>();
+    /** Per function node (by id, created on first call): results by argument values. */
+    HashMap<List<Value>, Object>[] fnMemo;
 
     State(State parent, Value input, Value data, int nodes) {
       this.parent = parent;
@@ -270,8 +281,16 @@ public final class Evaluator implements BuiltinContext {
       case NOT_BODY -> {
         return evalBody(f, e.body.exprs, 0, () -> false) ? k.go() : true;
       }
+      // and/or test their operands for a solution, left first, and succeed at most once
+      case AND -> { return hasSolution(f, e.body) && hasSolution(f, e.rhs) ? k.go() : true; }
+      case OR -> { return hasSolution(f, e.body) || hasSolution(f, e.rhs) ? k.go() : true; }
     }
     throw new IllegalStateException();
+  }
+
+  /** Whether a body has at least one solution; its bindings are undone either way. */
+  private boolean hasSolution(Value[] f, IR.Body b) {
+    return !evalBody(f, b.exprs, 0, () -> false);
   }
 
   private boolean someIn(Value[] f, Value coll, IR.T keyT, IR.T valT, K k) {
@@ -632,31 +651,31 @@ public final class Evaluator implements BuiltinContext {
   }
 
   private Object groundRef(Value[] f, IR.Ref r) {
-    Value[] keys = new Value[r.path.length];
-    for (int i = 0; i < keys.length; i++) {
-      IR.T seg = r.path[i];
-      if (seg instanceof IR.Const c) {
-        keys[i] = c.value;
-      } else {
-        Object g = ground(f, seg);
-        if (g == MULTI) return MULTI;
-        if (g == UNDEF) return UNDEF;
-        keys[i] = (Value) g;
-      }
+    IR.T[] path = r.path;
+    Value[] dynamic = null; // values of the segments that are not constants, computed first
+    for (int i = 0; i < path.length; i++) {
+      if (path[i] instanceof IR.Const) continue;
+      Object g = ground(f, path[i]);
+      if (g == MULTI || g == UNDEF) return g;
+      if (dynamic == null) dynamic = new Value[path.length];
+      dynamic[i] = (Value) g;
     }
     if (r.head instanceof IR.DataRoot) {
-      Value[] out = {null};
-      IR.T[] segs = new IR.T[keys.length];
-      for (int i = 0; i < keys.length; i++) segs[i] = new IR.Const(keys[i], r.loc);
-      dataK(f, policy.root(), state.data, state.overrides, segs, 0, v -> {
-        out[0] = v;
-        return false;
-      });
-      return out[0] == null ? UNDEF : out[0];
+      IR.T[] segs = path;
+      if (dynamic != null) {
+        segs = path.clone();
+        for (int i = 0; i < segs.length; i++) if (dynamic[i] != null) segs[i] = new IR.Const(dynamic[i], r.loc);
+      }
+      firstValue = null;
+      dataK(f, policy.root(), state.data, state.overrides, segs, 0, takeFirst);
+      Value v = firstValue;
+      firstValue = null;
+      return v == null ? UNDEF : v;
     }
     Object h = ground(f, r.head);
     if (!(h instanceof Value v)) return h;
-    for (Value key : keys) {
+    for (int i = 0; i < path.length; i++) {
+      Value key = dynamic != null && dynamic[i] != null ? dynamic[i] : ((IR.Const) path[i]).value;
       v = Lookup.get(v, key);
       if (v == null) return UNDEF;
     }
@@ -892,18 +911,21 @@ public final class Evaluator implements BuiltinContext {
   // =================================================================== rules
 
   private Value ruleValue(RuleNode node, Value base) {
-    Object cached = state.ruleCache[node.id];
-    if (cached != null) return cached == UNDEF ? null : (Value) cached;
-    if (!state.inProgress.add(node)) {
+    Object[] cache = state.ruleCache;
+    Object cached = cache[node.id];
+    if (cached == IN_PROGRESS) {
       throw new RegoException(RegoException.RECURSION, "rule " + node.pathString() + " is recursive", null);
     }
+    if (cached != null) return cached == UNDEF ? null : (Value) cached;
+    cache[node.id] = IN_PROGRESS;
     Value v;
     try {
       v = computeRuleValue(node, base);
-    } finally {
-      state.inProgress.remove(node);
+    } catch (RuntimeException | Error e) {
+      cache[node.id] = null;
+      throw e;
     }
-    state.ruleCache[node.id] = v == null ? UNDEF : v;
+    cache[node.id] = v == null ? UNDEF : v;
     return v;
   }
 
@@ -1238,11 +1260,17 @@ public final class Evaluator implements BuiltinContext {
     return true;
   }
 
+  @SuppressWarnings("unchecked")
   private Value function(RuleNode node, Value[] args, Location loc) {
-    List<Value> key = Arrays.asList(args.clone());
-    HashMap<List<Value>, Object> memo = state.fnMemo.computeIfAbsent(node, n -> new HashMap<>());
-    Object cached = memo.get(key);
+    if (state.fnMemo == null) state.fnMemo = new HashMap[state.ruleCache.length];
+    HashMap<List<Value>, Object> memo = state.fnMemo[node.id];
+    if (memo == null) {
+      memo = new HashMap<>();
+      state.fnMemo[node.id] = memo;
+    }
+    Object cached = memo.get(Arrays.asList(args));
     if (cached != null) return cached == UNDEF ? null : (Value) cached;
+    List<Value> key = Arrays.asList(args.clone()); // the caller may reuse its argument buffer
     Value result = null;
     for (IR.Rule rule : node.rules) {
       Value v = functionWithElse(rule, args);

@@ -59,8 +59,9 @@ public final class ObjectValue implements Value {
   private int indexOf(Value key) {
     Value[] ks = keys;
     if (ks.length <= LINEAR_LIMIT) {
+      int h = key.hashCode(); // cached by every value type: the scan compares ints, not strings
       for (int i = 0; i < ks.length; i++) {
-        if (ks[i].equals(key)) return i;
+        if (ks[i].hashCode() == h && ks[i].equals(key)) return i;
       }
       return -1;
     }

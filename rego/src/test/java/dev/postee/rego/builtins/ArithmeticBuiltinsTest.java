@@ -28,11 +28,14 @@ class ArithmeticBuiltinsTest {
 
   private static NumberValue num(String text) { return NumberValue.parse(text); }
 
-  /** The result of an arithmetic builtin on number literals, as OPA prints it (plain notation). */
+  /**
+   * The exact value of an arithmetic builtin's result on number literals, in plain digits. (How a
+   * float result is shown, Go's shortest 'g' text, is NumberValueTest's subject.)
+   */
   private static String eval(String name, String... operands) {
     Value[] args = new Value[operands.length];
     for (int i = 0; i < operands.length; i++) args[i] = num(operands[i]);
-    return call(name, args).toString();
+    return ((NumberValue) call(name, args)).toBigDecimal().stripTrailingZeros().toPlainString();
   }
 
   @Test

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs OPA's conformance cases from ../shared/rego-conformance/v1 through the same runner as
- * {@code postee rego conformance}. Environment-dependent cases (network, experimental keywords)
- * are skipped as listed in environment-skips.txt; every other failure must be listed in
- * known-failures.txt, and at least 97 % of the runnable cases must pass.
+ * {@code postee rego conformance}. Network-dependent cases are skipped as listed in
+ * environment-skips.txt (the experimental and/or cases run, with the keywords enabled as their
+ * flag asks); every other failure must be listed in known-failures.txt, and at least 97 % of the
+ * runnable cases must pass.
  */
 class ConformanceSuiteTest {
 
