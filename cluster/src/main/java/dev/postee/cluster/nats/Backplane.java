@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public final class Backplane implements AutoCloseable {
   private Connection closedByClient; // guarded by lock: the current connection, once the client closed it
   private boolean closed; // guarded by lock
   private volatile String lastProblem;
+  private volatile String attemptProblem; // what went wrong during the current first-connection attempt
   private volatile boolean linkUp; // false while the client is reconnecting: then failures are logged sparingly
   private volatile long lastOutageLog;
 
@@ -221,10 +223,12 @@ public final class Backplane implements AutoCloseable {
     int failures = 0;
     while (true) {
       Connection c;
+      attemptProblem = null;
       try {
         c = Nats.connect(natsOptions);
       } catch (IOException e) {
-        String problem = describe(e);
+        // the client's own exception only says "Unable to connect"; the listener heard why
+        String problem = attemptProblem != null ? attemptProblem : describe(e);
         Duration wait = backoff(++failures);
         if (failures == 1 || !problem.equals(lastProblem) || System.nanoTime() - lastOutageLog > OUTAGE_REMINDER.toNanos()) {
           lastOutageLog = System.nanoTime();
@@ -274,6 +278,12 @@ public final class Backplane implements AutoCloseable {
       LOG.warn("backplane: the NATS client gave up its connection to {}{}; connecting anew", where,
           lastProblem != null ? " (" + lastProblem + ")" : "");
       if (!sleep(backoff(1))) return;
+    }
+  }
+
+  private boolean isCurrent(Connection conn) {
+    synchronized (lock) {
+      return conn != null && conn == current;
     }
   }
 
@@ -342,12 +352,12 @@ public final class Backplane implements AutoCloseable {
     switch (event) {
       case CONNECTED -> {
         linkUp = true;
-        LOG.info("backplane: connected to {} as '{}' (server {} {})", conn.getConnectedUrl(),
-            options.connectionName(), conn.getServerInfo().getServerName(), conn.getServerInfo().getVersion());
+        LOG.info("backplane: connected to {} as '{}' (server {} {})", url(conn), options.connectionName(),
+            conn.getServerInfo().getServerName(), conn.getServerInfo().getVersion());
       }
       case RECONNECTED -> {
         linkUp = true;
-        LOG.info("backplane: reconnected to {} (server {})", conn.getConnectedUrl(), conn.getServerInfo().getServerName());
+        LOG.info("backplane: reconnected to {} (server {})", url(conn), conn.getServerInfo().getServerName());
         lastProblem = null;
       }
       case DISCONNECTED -> {
@@ -364,16 +374,25 @@ public final class Backplane implements AutoCloseable {
       case DISCOVERED_SERVERS -> LOG.info("backplane: servers of the cluster: {}", conn.getServers());
       case RESUBSCRIBED -> LOG.debug("backplane: subscriptions restored");
       case CLOSED -> {
+        boolean wasCurrent;
         synchronized (lock) {
+          wasCurrent = conn == current;
+          if (wasCurrent) linkUp = false;
           if (!closed) closedByClient = conn;
           lock.notifyAll();
         }
-        LOG.info("backplane: connection to {} closed", where);
+        // failed first attempts close too: only a connection that was in use is news
+        if (wasCurrent) LOG.info("backplane: connection to {} closed", where);
       }
     }
     synchronized (lock) {
       lock.notifyAll();
     }
+  }
+
+  private String url(Connection conn) {
+    String u = conn.getConnectedUrl();
+    return u != null ? u : where;
   }
 
   /** A short explanation of a connection failure, with the likely cause where it is a common one. */
@@ -400,6 +419,9 @@ public final class Backplane implements AutoCloseable {
     if (e instanceof AuthenticationException || text.contains("Authorization Violation")) {
       return "the server refused the credentials (NKey seed or certificate): " + text;
     }
+    if (e instanceof TimeoutException) {
+      return "timed out waiting for the server (over TLS this is how a server refusing the client's certificate shows)";
+    }
     return e.getClass().getSimpleName() + ": " + text;
   }
 
@@ -414,6 +436,7 @@ public final class Backplane implements AutoCloseable {
     public void errorOccurred(Connection conn, String error) {
       lastProblem = error.contains("Authorization Violation")
           ? "the server refused the credentials (NKey seed or certificate): " + error : error;
+      if (!linkUp) attemptProblem = lastProblem;
       LOG.warn("backplane: the server reports: {}", error);
       if (next != null) next.errorOccurred(conn, error);
     }
@@ -421,9 +444,10 @@ public final class Backplane implements AutoCloseable {
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
       lastProblem = describe(exp);
-      if (linkUp || conn == null) {
+      if (!linkUp && (attemptProblem == null || !(exp instanceof TimeoutException))) attemptProblem = lastProblem;
+      if (isCurrent(conn) && linkUp) {
         LOG.warn("backplane: {}", lastProblem);
-      } else if (System.nanoTime() - lastOutageLog > OUTAGE_REMINDER.toNanos()) {
+      } else if (isCurrent(conn) && System.nanoTime() - lastOutageLog > OUTAGE_REMINDER.toNanos()) {
         lastOutageLog = System.nanoTime();
         LOG.warn("backplane: still reconnecting to {}: {}", where, lastProblem);
       }

@@ -65,13 +65,6 @@ public record NatsServerOptions(
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new BackplaneException("TLS for the local NATS server needs both --controller-tls-cert and --controller-tls-key");
     }
-    if (scheme.equals("tls") && tlsCert == null) {
-      throw new BackplaneException("--controller-url '" + listenUrl + "' asks for TLS; give --controller-tls-cert and"
-          + " --controller-tls-key (the server's certificate and key)");
-    }
-    if (tlsCa != null && tlsCert == null) {
-      throw new BackplaneException("--controller-ca-root needs TLS: give --controller-tls-cert and --controller-tls-key too");
-    }
     if (!serverName.matches("[A-Za-z0-9_.-]+")) {
       throw new BackplaneException("NATS server name '" + serverName + "' may only hold letters, digits, '.', '_' and '-'");
     }
@@ -88,6 +81,17 @@ public record NatsServerOptions(
     return new NatsServerOptions(uri, dataDir, "postee-controller", null, null, null, null, NatsAuth.Authorization.NONE,
         8L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(30),
         System.getenv());
+  }
+
+  /** The checks across options that withers may satisfy only together; run before a start. */
+  void checkComplete() {
+    if (listenUrl.getScheme().equalsIgnoreCase("tls") && tlsCert == null) {
+      throw new BackplaneException("--controller-url '" + listenUrl + "' asks for TLS; give --controller-tls-cert and"
+          + " --controller-tls-key (the server's certificate and key)");
+    }
+    if (tlsCa != null && tlsCert == null) {
+      throw new BackplaneException("--controller-ca-root needs TLS: give --controller-tls-cert and --controller-tls-key too");
+    }
   }
 
   public String host() {

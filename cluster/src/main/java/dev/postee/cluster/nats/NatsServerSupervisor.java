@@ -88,6 +88,7 @@ public final class NatsServerSupervisor implements AutoCloseable {
    *     (with its last output: a port in use, a bad certificate, …)
    */
   public static NatsServerSupervisor start(NatsServerOptions options) {
+    options.checkComplete();
     NatsServerSupervisor s = new NatsServerSupervisor(options, findBinary(options));
     try {
       Files.createDirectories(s.natsDir);

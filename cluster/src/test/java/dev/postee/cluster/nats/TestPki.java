@@ -17,6 +17,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -35,6 +36,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A test CA issuing server and client certificates (EC P-256) as PEM files, as openssl would. */
 final class TestPki {
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
   final String name;
@@ -96,7 +98,7 @@ final class TestPki {
       Path certFile = dir.resolve(cn + ".pem");
       Path keyFile = dir.resolve(cn + "-key.pem");
       writePem(certFile, leaf);
-      writePem(keyFile, pkcs8 ? new JcaPKCS8Generator(kp.getPrivate(), null) : kp);
+      writePem(keyFile, pkcs8 ? new JcaPKCS8Generator(kp.getPrivate(), null) : kp.getPrivate());
       return new Issued(certFile, keyFile);
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException(e);
@@ -104,7 +106,8 @@ final class TestPki {
   }
 
   private static KeyPair ecKeys() throws GeneralSecurityException {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    // BouncyCastle's keys carry the curve in their SEC1 encoding, as openssl's do (the JDK's omit it)
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
     g.initialize(new ECGenParameterSpec("secp256r1"));
     return g.generateKeyPair();
   }
