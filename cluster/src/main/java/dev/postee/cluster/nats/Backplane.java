@@ -227,6 +227,7 @@ public final class Backplane implements AutoCloseable {
       try {
         c = Nats.connect(natsOptions);
       } catch (IOException e) {
+        if (isClosed()) return; // close() interrupted the attempt
         // the client's own exception only says "Unable to connect"; the listener heard why
         String problem = attemptProblem != null ? attemptProblem : describe(e);
         Duration wait = backoff(++failures);
