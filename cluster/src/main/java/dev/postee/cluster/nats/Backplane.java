@@ -447,7 +447,9 @@ public final class Backplane implements AutoCloseable {
       lastProblem = describe(exp);
       if (!linkUp && (attemptProblem == null || !(exp instanceof TimeoutException))) attemptProblem = lastProblem;
       if (isCurrent(conn) && linkUp) {
-        LOG.warn("backplane: {}", lastProblem);
+        // a broken link is reported once more as the disconnect that follows; other failures only here
+        if (exp instanceof IOException) LOG.debug("backplane: {}", lastProblem);
+        else LOG.warn("backplane: {}", lastProblem);
       } else if (isCurrent(conn) && System.nanoTime() - lastOutageLog > OUTAGE_REMINDER.toNanos()) {
         lastOutageLog = System.nanoTime();
         LOG.warn("backplane: still reconnecting to {}: {}", where, lastProblem);
