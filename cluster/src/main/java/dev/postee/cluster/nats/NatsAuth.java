@@ -96,7 +96,7 @@ public final class NatsAuth {
   public record User(String nkey, Permissions permissions, String description) {
     public User {
       Objects.requireNonNull(nkey, "nkey");
-      if (!NKey.isValidPublicUserKey(nkey.toCharArray())) {
+      if (!isPublicUserKey(nkey)) {
         throw new BackplaneException("'" + nkey + "'" + (description != null ? " (" + description + ")" : "")
             + " is not an NKey public user key (it starts with U and has 56 characters);"
             + " get it from the seed with 'nk -inkey FILE -pubout'");
@@ -187,6 +187,15 @@ public final class NatsAuth {
    */
   public static Permissions legacyRunnerPermissions() {
     return new Permissions(List.of(Subjects.LEGACY_CONFIG, Subjects.LEGACY_EVENTS), List.of("_INBOX.>"));
+  }
+
+  /** True for a public user key; false for anything else, seeds included (jnats throws for some). */
+  static boolean isPublicUserKey(String key) {
+    try {
+      return key.startsWith("U") && NKey.isValidPublicUserKey(key.toCharArray());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Generates a new user key pair. */
