@@ -342,8 +342,11 @@ public final class Backplane implements AutoCloseable {
     if (o.inboxPrefix() != null) b.inboxPrefix(o.inboxPrefix());
     if (o.tls()) {
       b.sslContext(PemTls.clientContext(o.caFile(), o.certFile(), o.keyFile()));
-      // verify the certificate against the host name in the URL, not an address it resolves to
-      b.noResolveHostnames();
+      // verify the certificate against the host name in the URL: by default jnats connects to (and
+      // hands the TLS layer) the addresses the name resolves to, and a DNS-only certificate fails.
+      // Happy eyeballs resolves inside the socket connect and keeps the name ("Unresolved" would
+      // hand an unresolved address to a plain socket, which cannot connect to it).
+      b.hostnameResolveMode(Options.HostnameResolveMode.HappyEyeballs);
     }
     if (o.seedFile() != null) b.authHandler(new SeedAuthHandler(NatsAuth.readCredentials(o.seedFile())));
     return b.build();

@@ -43,6 +43,7 @@ class BackplaneTest {
 
       try (NatsServerSupervisor server = NatsServerSupervisor.start(serverOptions("nats", port, dir))) {
         assertThat(runner.awaitConnected(Duration.ofSeconds(20))).isTrue();
+        assertThat(runner.connection().getServerInfo().getServerName()).isEqualTo(server.options().serverName());
         assertThat(fresh).hasSize(1).containsExactly(runner.connection());
         assertThat(runner.connection().getOptions().getInboxPrefix()).isEqualTo(Subjects.inboxPrefix("r1"));
       }

@@ -127,6 +127,22 @@ class BackplaneTlsTest {
   }
 
   @Test
+  void theServerCertificateIsCheckedAgainstTheHostNameOfTheUrlNotItsAddress() throws Exception {
+    TestPki.Issued named = ca.issue(dir, "named", List.of("localhost"), List.of(), false); // no IP SAN
+    Path data = Files.createDirectories(dir.resolve("data-named"));
+    try (NatsServerSupervisor other = NatsServerSupervisor.start(serverOptions("tls", freePort(), data)
+        .withTls(named.certFile(), named.keyFile(), ca.certFile))) {
+      TestPki.Issued runner = ca.issue(dir, "runner-4", List.of(), List.of(), true);
+      String byName = other.clientUrl().replace("127.0.0.1", "localhost");
+      try (Backplane b = Backplane.connect(
+          fast(BackplaneOptions.forRunner("runner-4", byName).withTls(ca.certFile, runner.certFile(), runner.keyFile())),
+          Duration.ofSeconds(10))) {
+        assertThat(b.isConnected()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void aMissingCertificateFileIsAClearStartUpError() {
     assertThatThrownBy(() -> Backplane.start(
         BackplaneOptions.of(url).withTls(dir.resolve("no-ca.pem"), null, null)))
