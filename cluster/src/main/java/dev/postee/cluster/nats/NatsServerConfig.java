@@ -35,20 +35,29 @@ final class NatsServerConfig {
     }
     if (o.authorization().enabled()) {
       b.append("\nauthorization {\n  users: [\n");
-      for (NatsAuth.User u : o.authorization().users()) {
-        if (u.description() != null) b.append("    # ").append(u.description().replaceAll("[\\r\\n]", " ")).append('\n');
-        b.append("    {\n      nkey: ").append(quote(u.nkey())).append('\n');
-        if (!u.unrestricted()) {
-          b.append("      permissions: {\n");
-          b.append("        publish: ").append(allowOnly(u.permissions().publishAllow())).append('\n');
-          b.append("        subscribe: ").append(allowOnly(u.permissions().subscribeAllow())).append('\n');
-          b.append("      }\n");
-        }
-        b.append("    }\n");
-      }
+      for (NatsAuth.User u : o.authorization().users()) b.append(user(u, "    "));
       b.append("  ]\n}\n");
     }
     return b.toString();
+  }
+
+  /** One entry of an {@code authorization { users: [...] }} list, indented by {@code indent}. */
+  static String user(NatsAuth.User u, String indent) {
+    return user(u.nkey(), u.permissions(), u.description(), indent);
+  }
+
+  /** As above, for a key that may be a placeholder; {@code permissions} null = unrestricted. */
+  static String user(String nkey, NatsAuth.Permissions permissions, String description, String indent) {
+    StringBuilder b = new StringBuilder();
+    if (description != null) b.append(indent).append("# ").append(description.replaceAll("[\\r\\n]", " ")).append('\n');
+    b.append(indent).append("{\n").append(indent).append("  nkey: ").append(quote(nkey)).append('\n');
+    if (permissions != null) {
+      b.append(indent).append("  permissions: {\n");
+      b.append(indent).append("    publish: ").append(allowOnly(permissions.publishAllow())).append('\n');
+      b.append(indent).append("    subscribe: ").append(allowOnly(permissions.subscribeAllow())).append('\n');
+      b.append(indent).append("  }\n");
+    }
+    return b.append(indent).append("}\n").toString();
   }
 
   static String unbracket(String host) {

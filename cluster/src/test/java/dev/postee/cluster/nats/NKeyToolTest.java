@@ -35,6 +35,24 @@ class NKeyToolTest {
   }
 
   @Test
+  void permissionsPrintsTheRunnersUserEntryForAnOperatorsOwnServer() {
+    String key = NatsAuth.generateUserKey().publicKey();
+    assertThat(run("permissions", "node-1.example.com", key)).isZero();
+    String t = dev.postee.cluster.protocol.Subjects.token("node-1.example.com");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("# Postee runner node-1.example.com (it connects with the inbox prefix _INBOX_" + t + ".)")
+        .contains("nkey: \"" + key + "\"")
+        .contains("\"$JS.API.CONSUMER.MSG.NEXT.POSTEE_DELEGATIONS.runner_" + t + "\"")
+        .contains("subscribe: { allow: [\"_INBOX_" + t + ".>\", \"postee.v1.runner." + t + ".>\"] }");
+
+    assertThat(run("permissions", "r1")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("nkey: \"<runner's public key>\"");
+
+    assertThat(run("permissions", "r1", "SUAXXX")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("not an NKey public user key");
+  }
+
+  @Test
   void wrongArgumentsPrintTheUsage() {
     assertThat(run("make")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: NKeyTool gen SEED_FILE");
