@@ -80,6 +80,30 @@ class NatsServerSupervisorTest {
   }
 
   @Test
+  void aServerLeftOverByAKilledControllerIsStoppedBeforeTheNewOneStarts() throws Exception {
+    NatsServerOptions options = serverOptions(dir);
+    Path config;
+    try (NatsServerSupervisor first = NatsServerSupervisor.start(options)) {
+      config = first.configFile();
+    }
+    // what a controller killed with SIGKILL leaves behind: its nats-server, still holding the port
+    Process leftover = new ProcessBuilder(NatsServerSupervisor.findBinary(options).toString(), "-c", config.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          Files.exists(config.resolveSibling("nats-server.pid"))
+              && Files.readString(config.resolveSibling("nats-server.pid")).strip().equals(String.valueOf(leftover.pid())));
+      try (NatsServerSupervisor second = NatsServerSupervisor.start(options)) {
+        assertThat(leftover.isAlive()).isFalse();
+        assertThat(second.isReady()).isTrue();
+        assertThat(second.pid()).isPresent().get().isNotEqualTo(leftover.pid());
+      }
+    } finally {
+      leftover.toHandle().destroyForcibly();
+    }
+  }
+
+  @Test
   void aStartUpFailureReportsTheServersOwnWords() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       NatsServerOptions options = serverOptions("nats", taken.getLocalPort(), dir);
