@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connection attempts never stop: the first connection is retried with backoff until it
  * succeeds; a lost connection is re-established by the client with the same backoff; and if the
- * client ever gives up on its own (it closes after repeated authentication errors, e.g. while a
- * runner's key is not yet known to the server), a fresh connection is made. Listeners registered
+ * client ever closes the connection on its own (jnats documents doing so after repeated
+ * authentication errors), a fresh connection is made. Listeners registered
  * with {@link #onConnection} are told about every fresh connection object (not about the client's
  * own reconnects, after which subscriptions are restored by the client).
  *
@@ -128,7 +128,8 @@ public final class Backplane implements AutoCloseable {
       while (!closed && !(current != null && current.getStatus() == Connection.Status.CONNECTED)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) return false;
-        lock.wait(Math.max(1, left / 1_000_000));
+        // bounded: the client's status may turn CONNECTED a moment after the event that woke us
+        lock.wait(Math.clamp(left / 1_000_000, 1, 100));
       }
       return !closed;
     }
@@ -168,7 +169,10 @@ public final class Backplane implements AutoCloseable {
     }
   }
 
-  /** The results bucket (controllers: reading needs the stream API, which runners are not allowed). */
+  /**
+   * The results bucket, for controllers (opening it asks the server for the bucket's stream, which
+   * runners may not; keep the returned object rather than opening it per read).
+   */
   public KeyValue results() {
     try {
       return connection().keyValue(Subjects.RESULTS_BUCKET);
@@ -221,6 +225,7 @@ public final class Backplane implements AutoCloseable {
 
   private void connectForever() {
     int failures = 0;
+    String lastLoggedProblem = null;
     while (true) {
       Connection c;
       attemptProblem = null;
@@ -231,8 +236,10 @@ public final class Backplane implements AutoCloseable {
         // the client's own exception only says "Unable to connect"; the listener heard why
         String problem = attemptProblem != null ? attemptProblem : describe(e);
         Duration wait = backoff(++failures);
-        if (failures == 1 || !problem.equals(lastProblem) || System.nanoTime() - lastOutageLog > OUTAGE_REMINDER.toNanos()) {
+        if (failures == 1 || !problem.equals(lastLoggedProblem)
+            || System.nanoTime() - lastOutageLog > OUTAGE_REMINDER.toNanos()) {
           lastOutageLog = System.nanoTime();
+          lastLoggedProblem = problem;
           LOG.warn("backplane: cannot connect to {}: {}; trying again (attempt {}, next in {} ms)", where, problem,
               failures, wait.toMillis());
         } else {

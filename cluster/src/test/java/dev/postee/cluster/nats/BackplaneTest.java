@@ -51,6 +51,23 @@ class BackplaneTest {
   }
 
   @Test
+  void aConnectionTheClientClosesOnItsOwnIsReplacedAndListenersHearOfIt() throws Exception {
+    try (NatsServerSupervisor server = NatsServerSupervisor.start(serverOptions(dir));
+         Backplane runner = Backplane.connect(fast(BackplaneOptions.forRunner("r1", server.clientUrl())),
+             Duration.ofSeconds(10))) {
+      List<Connection> fresh = new CopyOnWriteArrayList<>();
+      runner.onConnection(fresh::add);
+      Connection first = runner.connection();
+      assertThat(fresh).containsExactly(first);
+
+      first.close(); // as jnats does when it gives up (e.g. after repeated authentication errors)
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> fresh.size() == 2 && runner.isConnected());
+      assertThat(runner.connection()).isSameAs(fresh.get(1)).isNotSameAs(first);
+    }
+  }
+
+  @Test
   void aDelegationSurvivesAServerRestartAndReachesTheRunnerAfterItReconnects() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     NatsServerOptions options = serverOptions(data);
