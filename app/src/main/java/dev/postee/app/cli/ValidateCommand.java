@@ -1,0 +1,53 @@
+package dev.postee.app.cli;
+
+import dev.postee.core.config.ConfigProblem;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code postee validate}: every problem of a configuration, with file:line:col. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = {"Checks a configuration file and lists every problem.", "",
+        "The file is checked as the server loads it: YAML, keys, types, references, Rego syntax, and",
+        "compiling its filters, templates and actions. Each problem is printed as",
+        "file:line:col: severity: message.", "",
+        "Exit codes: 0 no error (warnings may be printed), 1 errors, 2 usage error."})
+final class ValidateCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Option(names = "--cfgfile", paramLabel = "FILE",
+      description = "Configuration file (default: POSTEE_CFG, AQUAALERT_CFG, then " + ServerOptions.DEFAULT_CONFIG + ").")
+  String cfgfile;
+
+  @Option(names = "--strict", arity = "0..1", fallbackValue = "true", description = "Unknown keys are errors, not warnings.")
+  boolean strict;
+
+  @Option(names = "--rego-templates", paramLabel = "DIR", description = "Directory of user Rego templates (default " + ServerOptions.DEFAULT_TEMPLATES + ").")
+  String regoTemplates;
+
+  ValidateCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    Path file = Path.of(cli.configFile(cfgfile));
+    try (ConfigCheck check = ConfigCheck.run(file, cli.env().variables(), strict,
+        Path.of(regoTemplates != null ? regoTemplates : ServerOptions.DEFAULT_TEMPLATES), cli.filtersDir(), true)) {
+      for (ConfigProblem p : check.problems()) cli.out().println(p.format());
+      int errors = check.errors().size();
+      int warnings = check.warnings().size();
+      if (errors > 0) {
+        cli.out().println(file + ": invalid: " + count(errors, "error") + ", " + count(warnings, "warning"));
+        return ExitCodes.CONFIG_ERROR;
+      }
+      cli.out().println(file + ": valid" + (warnings == 0 ? "" : " (" + count(warnings, "warning") + ")"));
+      return ExitCodes.OK;
+    }
+  }
+
+  static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+}
