@@ -92,6 +92,9 @@ public final class HttpApi implements AutoCloseable {
       config.http.prefer405over404 = true;
       config.http.maxRequestSize = options.maxBodyBytes();
       config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      // Jetty waits for the first body bytes before running a handler; an oversized Content-Length
+      // must be refused from the headers alone, without waiting for (or reading) the body
+      config.jetty.modifyHttpConfiguration(httpConfig -> httpConfig.setDelayDispatchUntilContent(false));
       config.jetty.addConnector((server, httpConfig) -> {
         httpConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         httpConnector.setHost(options.http().host());
