@@ -212,7 +212,8 @@ public final class TlsMaterial {
       Object o;
       while ((o = p.readObject()) != null) {
         switch (o) {
-          case PEMKeyPair kp -> { return converter.getKeyPair(kp).getPrivate(); }
+          // the private key alone: SEC1 keys may omit their public half
+          case PEMKeyPair kp -> { return converter.getPrivateKey(kp.getPrivateKeyInfo()); }
           case PrivateKeyInfo info -> { return converter.getPrivateKey(info); }
           case PEMEncryptedKeyPair ignored -> throw encrypted(file);
           case PKCS8EncryptedPrivateKeyInfo ignored -> throw encrypted(file);
