@@ -1,5 +1,6 @@
 package dev.postee.app.cli;
 
+import dev.postee.app.ConfigProblems;
 import dev.postee.core.action.ActionEnvironment;
 import dev.postee.core.action.ActionTypes;
 import dev.postee.core.config.ConfigLoadResult;
@@ -69,7 +70,8 @@ final class ConfigCheck implements AutoCloseable {
             ActionTypes.builtIn(), env, a -> true, "standalone"));
       }
       problems.addAll(result.problems());
-      return new ConfigCheck(inFileOrder(problems), result.compiled(), scratch);
+      return new ConfigCheck(inFileOrder(problems.stream().map(p -> ConfigProblems.located(p, configFile)).toList()),
+          result.compiled(), scratch);
     } catch (IOException e) {
       scratch.forEach(ConfigCheck::deleteTree);
       throw new UncheckedIOException("cannot create a temporary directory for checking the configuration", e);

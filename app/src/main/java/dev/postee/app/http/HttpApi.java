@@ -1,5 +1,6 @@
 package dev.postee.app.http;
 
+import dev.postee.app.ConfigProblems;
 import dev.postee.app.JsonText;
 import dev.postee.app.server.ListenAddress;
 import dev.postee.app.server.Secret;
@@ -312,7 +313,8 @@ public final class HttpApi implements AutoCloseable {
   private void reload(Context ctx) {
     admin.check(ctx);
     Engine.ReloadResult result = engine.reload();
-    List<Map<String, Object>> problems = result.problems().stream().map(HttpApi::problem).toList();
+    List<Map<String, Object>> problems = result.problems().stream()
+        .map(p -> problem(ConfigProblems.located(p, engine.options().configFile()))).toList();
     Map<String, Object> body = new LinkedHashMap<>();
     if (result.applied()) {
       body.put("applied", true);

@@ -102,6 +102,29 @@ class ValidateCommandTest {
   }
 
   @Test
+  void regoThatParsesButDoesNotCompileIsReportedAgainstTheFile() throws IOException {
+    Path cfg = config("""
+        routes:
+        - name: r
+          template: t
+          actions: [out]
+        templates:
+        - name: t
+          body: |
+            package custom
+            title := "x"
+            result := y
+        actions:
+        - name: out
+          type: stdout
+          enable: true
+        """);
+    CliRun run = validate(cfg);
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_ERROR);
+    assertThat(run.out()).startsWith(cfg + ": error: template Rego does not compile: template:t:3:11: rego_unsafe_var_error: var y is unsafe\n");
+  }
+
+  @Test
   void referencesIntoDirectoriesThatDoNotExistHereAreWarningsNamingWhatWasNotChecked() throws IOException {
     Path cfg = config("""
         routes:
