@@ -65,18 +65,6 @@ public final class Cli {
 
   PrintStream err() { return err; }
 
-  /** The config file of validate/test: their flag wins, then POSTEE_CFG, AQUAALERT_CFG, then the default. */
-  String configFile(String flag) {
-    if (flag != null) return flag;
-    String fromEnv = env.first("POSTEE_CFG", "AQUAALERT_CFG");
-    return fromEnv != null ? fromEnv : ServerOptions.DEFAULT_CONFIG;
-  }
-
-  java.nio.file.Path filtersDir() {
-    String dir = env.first("REGO_FILTERS_PATH");
-    return java.nio.file.Path.of(dir != null ? dir : ServerOptions.DEFAULT_FILTERS);
-  }
-
   static String versionLine() {
     return "postee " + Version.get() + " (Java " + Runtime.version() + ")";
   }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code postee test}: a dry run of one event through a configuration, with no side effects. */
@@ -34,9 +35,8 @@ final class TestCommand implements Callable<Integer> {
 
   private final Cli cli;
 
-  @Option(names = "--cfgfile", paramLabel = "FILE",
-      description = "Configuration file (default: POSTEE_CFG, AQUAALERT_CFG, then " + ServerOptions.DEFAULT_CONFIG + ").")
-  String cfgfile;
+  @Mixin
+  ConfigFileOptions config = new ConfigFileOptions();
 
   @Option(names = "--event", paramLabel = "FILE", required = true, description = "The event, a JSON file ('-' reads standard input).")
   String event;
@@ -47,12 +47,6 @@ final class TestCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "Output format (default ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = "--strict", arity = "0..1", fallbackValue = "true", description = "Unknown keys are errors, not warnings.")
-  boolean strict;
-
-  @Option(names = "--rego-templates", paramLabel = "DIR", description = "Directory of user Rego templates (default " + ServerOptions.DEFAULT_TEMPLATES + ").")
-  String regoTemplates;
-
   TestCommand(Cli cli) {
     this.cli = cli;
   }
@@ -60,9 +54,8 @@ final class TestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws UsageException {
     Value input = readEvent();
-    Path file = Path.of(cli.configFile(cfgfile));
-    try (ConfigCheck check = ConfigCheck.run(file, cli.env().variables(), strict,
-        Path.of(regoTemplates != null ? regoTemplates : ServerOptions.DEFAULT_TEMPLATES), cli.filtersDir(), false)) {
+    Path file = config.configFile(cli.env());
+    try (ConfigCheck check = config.check(cli.env(), false)) {
       CompiledConfig compiled = check.compiled();
       if (compiled == null) {
         for (ConfigProblem p : check.errors()) cli.err().println(p.format());

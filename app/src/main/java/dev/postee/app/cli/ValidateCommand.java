@@ -4,7 +4,7 @@ import dev.postee.core.config.ConfigProblem;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code postee validate}: every problem of a configuration, with file:line:col. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -16,15 +16,8 @@ import picocli.CommandLine.Option;
 final class ValidateCommand implements Callable<Integer> {
   private final Cli cli;
 
-  @Option(names = "--cfgfile", paramLabel = "FILE",
-      description = "Configuration file (default: POSTEE_CFG, AQUAALERT_CFG, then " + ServerOptions.DEFAULT_CONFIG + ").")
-  String cfgfile;
-
-  @Option(names = "--strict", arity = "0..1", fallbackValue = "true", description = "Unknown keys are errors, not warnings.")
-  boolean strict;
-
-  @Option(names = "--rego-templates", paramLabel = "DIR", description = "Directory of user Rego templates (default " + ServerOptions.DEFAULT_TEMPLATES + ").")
-  String regoTemplates;
+  @Mixin
+  ConfigFileOptions config = new ConfigFileOptions();
 
   ValidateCommand(Cli cli) {
     this.cli = cli;
@@ -32,9 +25,8 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path file = Path.of(cli.configFile(cfgfile));
-    try (ConfigCheck check = ConfigCheck.run(file, cli.env().variables(), strict,
-        Path.of(regoTemplates != null ? regoTemplates : ServerOptions.DEFAULT_TEMPLATES), cli.filtersDir(), true)) {
+    Path file = config.configFile(cli.env());
+    try (ConfigCheck check = config.check(cli.env(), true)) {
       for (ConfigProblem p : check.problems()) cli.out().println(p.format());
       int errors = check.errors().size();
       int warnings = check.warnings().size();
