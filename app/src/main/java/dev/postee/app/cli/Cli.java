@@ -35,7 +35,7 @@ public final class Cli {
     CommandLine cl = new CommandLine(new PosteeCommand(this));
     cl.addSubcommand("validate", new ValidateCommand(this));
     cl.addSubcommand("test", new TestCommand(this));
-    cl.addSubcommand("rego", new RegoCommand());
+    cl.addSubcommand("rego", new RegoCommand(this));
     cl.addSubcommand("version", new VersionCommand(this));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
