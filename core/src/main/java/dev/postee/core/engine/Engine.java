@@ -76,6 +76,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final RecentEvents recent = new RecentEvents(200);
   private final List<Consumer<CompiledConfig>> configListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<StoredEvent>> ingestListeners = new CopyOnWriteArrayList<>();
   private final Object reloadLock = new Object();
   private volatile String configHash;
   private volatile List<ConfigProblem> lastProblems = List.of();
@@ -263,6 +264,13 @@ public final class Engine implements AutoCloseable {
       throw e;
     }
     return stored.thenApply(ev -> {
+      for (Consumer<StoredEvent> l : ingestListeners) {
+        try {
+          l.accept(ev);
+        } catch (RuntimeException e) {
+          LOG.error("ingest listener failed for event {}", ev.id(), e);
+        }
+      }
       metrics.eventsReceived.inc();
       recent.received(ev);
       long held = queuedBodyBytes.get() < MAX_QUEUED_BODY_BYTES ? body.length : 0;
@@ -425,6 +433,14 @@ public final class Engine implements AutoCloseable {
     LOG.error(sb.toString());
     return new ReloadResult(false, "configuration rejected; the running configuration stays", List.copyOf(problems));
   }
+
+  /**
+   * Called with every event {@link #ingest} stored, before its future completes: what the listener
+   * writes to the store is durable by the time the producer is answered (a runner records the event
+   * in its upstream outbox). Not called for events recovered at start. A listener that throws is
+   * logged; the event is still accepted.
+   */
+  public void onIngest(Consumer<StoredEvent> listener) { ingestListeners.add(listener); }
 
   /** Called with the new configuration after every applied reload (controllers push it to runners). */
   public void onConfigChange(Consumer<CompiledConfig> listener) { configListeners.add(listener); }
