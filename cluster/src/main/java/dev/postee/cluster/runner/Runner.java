@@ -237,7 +237,8 @@ public final class Runner implements AutoCloseable {
     Duration next;
     try {
       next = engine == null ? bootstrapStep() : refreshStep();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      // a scheduled task that throws is never run again: log, and keep the schedule going
       LOG.error("runner '{}': handling its configuration failed; trying again", name, e);
       next = backoff();
     }
