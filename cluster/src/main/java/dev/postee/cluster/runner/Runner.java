@@ -165,6 +165,10 @@ public final class Runner implements AutoCloseable {
     writeDiscoveryFile();
     backplane = Backplane.start(options.backplane());
     backplane.onConnection(this::subscribeToPushes);
+    // announce the runner as soon as it is connected rather than at the next beat
+    backplane.onConnection(conn -> {
+      if (!closed.get()) heartbeatThread.execute(this::heartbeat);
+    });
     long beat = options.timings().heartbeatInterval().toMillis();
     heartbeatThread.scheduleAtFixedRate(this::heartbeat, 0, beat, TimeUnit.MILLISECONDS);
     configThread.execute(this::configTick);
@@ -265,7 +269,10 @@ public final class Runner implements AutoCloseable {
     if (engine == null && stored.isPresent() && !storedTried) {
       storedTried = true;
       RunnerConfigFiles.Meta m = stored.get();
-      String why = reply.answered() ? "the controller's configuration cannot be used" : reply.problem();
+      RunnerConfig answer = reply.config();
+      String why = !reply.answered() ? reply.problem()
+          : answer != null && answer.error() != null ? "the controller cannot serve this runner (" + answer.error() + ")"
+          : "the controller's configuration cannot be used";
       LOG.warn("runner '{}': {}; starting from the last good configuration (version {}, received {}) in {};"
           + " it is replaced as soon as the controller answers", name, why, m.version(),
           Instant.ofEpochMilli(m.receivedAtMillis()), files.directory());

@@ -92,7 +92,7 @@ final class RunnerConfigFiles {
 
   /** Writes {@code config} and makes it the live configuration; settle it with the returned swap. */
   Swap install(RunnerConfig config, long receivedAtMillis) throws IOException {
-    if (Files.exists(next)) deleteRecursively(next);
+    recover();
     privateDirectory(next);
     privateDirectory(next.resolve("filters"));
     privateDirectory(next.resolve("templates"));
