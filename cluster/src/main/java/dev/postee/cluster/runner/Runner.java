@@ -74,7 +74,9 @@ import org.slf4j.LoggerFactory;
  * // 2. Serve HTTP now: while runner.engine() is empty or !runner.ready(), answer 503 (ingest, /readyz)
  * //    with runner.notReadyReason(); or bind the HTTP API once the engine exists:
  * runner.onEngineStarted(engine -> startHttpApi(engine));   // called once, on a runner thread
- * // 3. The HTTP API uses the engine as in standalone mode (ingest, reload is the controller's, ...).
+ * // 3. The HTTP API uses the engine as in standalone mode (ingest, events, executions, metrics); on a
+ * //    runner, POST /reload should call runner.refreshConfiguration(timeout): the controller owns the
+ * //    configuration (engine.reload() would only re-read the stored copy).
  * // 4. Shutdown: stop accepting HTTP requests first, then
  * runner.close();   // stops taking delegations (waits for running ones), stops the engine, disconnects
  * }</pre>
@@ -89,6 +91,8 @@ public final class Runner implements AutoCloseable {
   static final String OUTBOX_RESULTS = "outbox-results";
   static final String OUTBOX_EVENTS = "outbox-events";
   private static final Duration REMINDER = Duration.ofMinutes(1);
+  /** A refused configuration is tried again after this (it may have failed for a passing reason, e.g. a template URL). */
+  private static final Duration RETRY_REFUSED = Duration.ofMinutes(5);
 
   /** An event waiting in the upstream outbox. */
   record UpstreamEvent(String eventId, String route, byte[] body) {}
@@ -127,6 +131,7 @@ public final class Runner implements AutoCloseable {
   private volatile DelegationWorker worker;
   private volatile String configVersion = "";
   private volatile String rejectedVersion;
+  private volatile long rejectedAt;
   private volatile boolean confirmed;
   private volatile String notReady = "waiting for its configuration from the controller";
   private volatile String webhookUrl;
@@ -314,8 +319,11 @@ public final class Runner implements AutoCloseable {
     return d.compareTo(options.timings().retryMax()) > 0 ? options.timings().retryMax() : d;
   }
 
-  /** Asks the controller for the current configuration now and applies it (the delegation worker's unknown action). */
-  void refreshNow(Duration timeout) throws InterruptedException {
+  /**
+   * Asks the controller for the runner's configuration now and applies a changed one, waiting at most
+   * {@code timeout} (the delegation worker's unknown action; the app's {@code POST /reload} on a runner).
+   */
+  public void refreshConfiguration(Duration timeout) throws InterruptedException {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       configThread.execute(() -> {
@@ -345,10 +353,14 @@ public final class Runner implements AutoCloseable {
             + (p != null ? ": " + p : ""));
       }
       Connection conn = backplane.connection();
-      Message reply = conn.request(Subjects.configRequest(name), Codec.encode(heartbeatNow()),
-          options.timings().configRequestTimeout());
+      Duration timeout = options.timings().configRequestTimeout();
+      long t0 = System.nanoTime();
+      Message reply = conn.request(Subjects.configRequest(name), Codec.encode(heartbeatNow()), timeout);
       if (reply == null) {
-        return Reply.none("no controller answered within " + options.timings().configRequestTimeout().toMillis() + " ms");
+        // the client answers "no responders" with null too, at once
+        boolean atOnce = System.nanoTime() - t0 < timeout.toNanos() / 2;
+        return Reply.none(atOnce ? "no controller is listening on " + Subjects.configRequest(name)
+            : "no controller answered within " + timeout.toMillis() + " ms");
       }
       if (reply.isStatusMessage()) {
         return Reply.none("no controller answers on " + Subjects.configRequest(name) + " (" + reply.getStatus() + ")");
@@ -406,7 +418,7 @@ public final class Runner implements AutoCloseable {
       return;
     }
     if (rc.yaml() == null || rc.version() == null || rc.version().equals(configVersion)) return;
-    if (rc.version().equals(rejectedVersion)) {
+    if (rc.version().equals(rejectedVersion) && System.nanoTime() - rejectedAt < RETRY_REFUSED.toNanos()) {
       LOG.debug("runner '{}': configuration version {} was refused before; keeping version {}", name, rc.version(),
           configVersion);
       return;
@@ -437,10 +449,15 @@ public final class Runner implements AutoCloseable {
           from, old, result.message());
     } else {
       swap.rollback();
-      rejectedVersion = rc.version();
+      refused(rc.version());
       LOG.error("runner '{}': configuration version {} from {} refused; still running version {}{}", name, rc.version(),
           from, configVersion, problems(result.problems()));
     }
+  }
+
+  private void refused(String version) {
+    rejectedVersion = version;
+    rejectedAt = System.nanoTime();
   }
 
   private static String problems(List<ConfigProblem> problems) {
@@ -473,7 +490,7 @@ public final class Runner implements AutoCloseable {
     try {
       e = Engine.start(eo);
     } catch (Engine.StartException ex) {
-      if (!ex.problems().isEmpty()) rejectedVersion = version;
+      if (!ex.problems().isEmpty()) refused(version);
       LOG.error("runner '{}': cannot start on {}: {}{}", name, what, ex.getMessage(), problems(ex.problems()));
       return false;
     }
@@ -495,7 +512,7 @@ public final class Runner implements AutoCloseable {
         public String version() { return configVersion; }
 
         @Override
-        public void refreshNow(Duration timeout) throws InterruptedException { Runner.this.refreshNow(timeout); }
+        public void refreshNow(Duration timeout) throws InterruptedException { refreshConfiguration(timeout); }
       }, options.timings(), e.options().shutdownTimeout(), options.clock());
       worker.start();
     } catch (RuntimeException ex) {

@@ -13,7 +13,6 @@ import static dev.postee.cluster.runner.RunnerTesting.provision;
 import static dev.postee.cluster.runner.RunnerTesting.results;
 import static dev.postee.cluster.runner.RunnerTesting.runnerOptions;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.postee.cluster.nats.NatsServerSupervisor;
 import dev.postee.cluster.protocol.Delegation;
