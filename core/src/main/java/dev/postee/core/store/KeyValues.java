@@ -83,9 +83,10 @@ final class KeyValues {
            ResultSet rows = query.executeQuery()) {
         List<KvEntry> out = new ArrayList<>();
         while (rows.next()) {
-          long expires = rows.getLong(3);
-          out.add(new KvEntry(namespace, rows.getString(1), rows.getBytes(2),
-              rows.wasNull() ? null : Instant.ofEpochMilli(expires)));
+          String key = rows.getString(1);
+          byte[] value = rows.getBytes(2);
+          long expires = rows.getLong(3); // read last: wasNull() is about the last column read
+          out.add(new KvEntry(namespace, key, value, rows.wasNull() ? null : Instant.ofEpochMilli(expires)));
         }
         return out;
       }

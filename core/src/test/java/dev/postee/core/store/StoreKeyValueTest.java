@@ -82,6 +82,7 @@ class StoreKeyValueTest {
 
       assertThat(store.kvEntries("pending", null, 10)).extracting(KvEntry::key).containsExactly("a", "b", "c");
       assertThat(store.kvEntries("pending", null, 10).get(0).expiresAt()).isEqualTo(T0.plusSeconds(100));
+      assertThat(store.kvEntries("other", null, 10).get(0).expiresAt()).as("no expiry").isNull();
       assertThat(store.kvEntries("pending", null, 2)).extracting(KvEntry::key).containsExactly("a", "b");
       assertThat(store.kvEntries("pending", "b", 2)).extracting(e -> text(e.value())).containsExactly("3");
       assertThat(store.kvEntries("nothing", null, 2)).isEmpty();
