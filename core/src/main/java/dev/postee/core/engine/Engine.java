@@ -65,6 +65,7 @@ public final class Engine implements AutoCloseable {
   private final Metrics metrics;
   private final ActionEnvironment actionEnv;
   private final Delivery delivery;
+  private final ExecutionRecorder recorder;
   private final Pipeline pipeline;
   private final AtomicReference<CompiledConfig> current = new AtomicReference<>();
   private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
@@ -75,6 +76,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final RecentEvents recent = new RecentEvents(200);
   private final List<Consumer<CompiledConfig>> configListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<StoredEvent>> ingestListeners = new CopyOnWriteArrayList<>();
   private final Object reloadLock = new Object();
   private volatile String configHash;
   private volatile List<ConfigProblem> lastProblems = List.of();
@@ -121,6 +123,7 @@ public final class Engine implements AutoCloseable {
       store.record(record);
       metrics.execution(record);
     };
+    this.recorder = recorder;
     this.delivery = new Delivery(recorder, options.clock());
     LocalDispatcher local = new LocalDispatcher(delivery, recorder, options.clock(), options.role());
     ActionDispatcher dispatcher = options.dispatcher() == null ? local : options.dispatcher().create(local, store);
@@ -261,6 +264,13 @@ public final class Engine implements AutoCloseable {
       throw e;
     }
     return stored.thenApply(ev -> {
+      for (Consumer<StoredEvent> l : ingestListeners) {
+        try {
+          l.accept(ev);
+        } catch (RuntimeException e) {
+          LOG.error("ingest listener failed for event {}", ev.id(), e);
+        }
+      }
       metrics.eventsReceived.inc();
       recent.received(ev);
       long held = queuedBodyBytes.get() < MAX_QUEUED_BODY_BYTES ? body.length : 0;
@@ -424,6 +434,14 @@ public final class Engine implements AutoCloseable {
     return new ReloadResult(false, "configuration rejected; the running configuration stays", List.copyOf(problems));
   }
 
+  /**
+   * Called with every event {@link #ingest} stored, before its future completes: what the listener
+   * writes to the store is durable by the time the producer is answered (a runner records the event
+   * in its upstream outbox). Not called for events recovered at start. A listener that throws is
+   * logged; the event is still accepted.
+   */
+  public void onIngest(Consumer<StoredEvent> listener) { ingestListeners.add(listener); }
+
   /** Called with the new configuration after every applied reload (controllers push it to runners). */
   public void onConfigChange(Consumer<CompiledConfig> listener) { configListeners.add(listener); }
 
@@ -441,6 +459,12 @@ public final class Engine implements AutoCloseable {
   public Metrics metrics() { return metrics; }
 
   public Store store() { return store; }
+
+  /**
+   * Where execution records go: the store's execution log and the action metrics. For records of
+   * work done elsewhere (a controller records the results its runners report).
+   */
+  public ExecutionRecorder recorder() { return recorder; }
 
   public EngineOptions options() { return options; }
 

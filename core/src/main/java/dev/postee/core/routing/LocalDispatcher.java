@@ -32,6 +32,11 @@ public final class LocalDispatcher implements ActionDispatcher {
 
   public Delivery delivery() { return delivery; }
 
+  /** The same delivery path and execution log, recording {@code otherWhere} (a runner records its name). */
+  public LocalDispatcher withWhere(String otherWhere) {
+    return new LocalDispatcher(delivery, recorder, clock, otherWhere);
+  }
+
   @Override
   public DeliveryOutcome dispatch(Dispatch d) {
     Action action = d.config().action(d.action().name());

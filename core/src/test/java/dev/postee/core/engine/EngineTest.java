@@ -276,4 +276,24 @@ class EngineTest {
         .contains("rule 'result' is undefined").contains("for event " + rows.get(0).eventId());
     assertThat(sink.requests).isEmpty();
   }
+
+  @Test
+  void ingestListenersSeeTheStoredEventBeforeTheProducerIsAnswered() throws Exception {
+    start(config("""
+        routes:
+        - name: r
+          actions: [a]
+        actions:
+        - name: a
+          type: webhook
+          enable: true
+          url: SINK/a
+        """));
+    engine.onIngest(ev -> engine.store().kvPut("outbox", ev.id(), ev.body(), null));
+    var stored = engine.ingest("{\"n\":1}".getBytes(StandardCharsets.UTF_8), null, null).join();
+
+    assertThat(engine.store().kvGet("outbox", stored.id()).map(b -> new String(b, StandardCharsets.UTF_8)))
+        .as("written when ingest's future completed").contains("{\"n\":1}");
+    await().atMost(Duration.ofSeconds(5)).until(() -> sink.at("/a").size() == 1);
+  }
 }
