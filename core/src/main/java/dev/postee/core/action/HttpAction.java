@@ -116,6 +116,7 @@ public final class HttpAction implements Action {
     builder.header(EVENT_HEADER,
         Base64.getEncoder().encodeToString(request.message().result().getBytes(StandardCharsets.UTF_8)));
     headers.forEach((header, values) -> values.forEach(v -> builder.header(header, v)));
+    HttpCall.identify(builder, request);
     if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Authorization"))) {
       HttpCall.basicAuthorization(url).ifPresent(auth -> builder.header("Authorization", auth));
     }

@@ -33,6 +33,18 @@ import java.util.concurrent.TimeoutException;
  * other statuses are permanent (FAILED); network errors and timeouts are transient.
  */
 final class HttpCall {
+  /**
+   * Header carrying the execution id: the same for every attempt and every redelivery of one
+   * action execution, so a receiver can drop the copy it gets when Postee was killed between
+   * the receiver's answer and recording it (at-least-once delivery made idempotent).
+   */
+  static final String EXECUTION_ID_HEADER = "X-Postee-Execution-Id";
+
+  static void identify(HttpRequest.Builder builder, ActionRequest request) {
+    if (request.executionId() != null) builder.header(EXECUTION_ID_HEADER, request.executionId());
+    if (request.eventId() != null) builder.header("X-Postee-Event-Id", request.eventId());
+  }
+
   /** How much of a response body is kept for the execution log. */
   static final int RESPONSE_EXCERPT_BYTES = 4096;
   /** Unreserved and reserved URI characters, and '%' so that existing escapes are kept. */

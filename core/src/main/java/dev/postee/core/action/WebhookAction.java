@@ -42,6 +42,7 @@ public final class WebhookAction implements Action {
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(request.message().result()));
     HttpCall.basicAuthorization(url).ifPresent(auth -> post.header("Authorization", auth));
+    HttpCall.identify(post, request);
     return HttpCall.send(client, post, request.deadline(), clock, what, redactor);
   }
 }
