@@ -18,7 +18,11 @@ public record DeliveryOutcome(Status status, int attempts, ActionResult lastResu
     /** Every attempt the policy allows failed transiently. */
     EXHAUSTED,
     /** Stopped by interruption or shutdown before an outcome; the work may be delivered again later. */
-    INTERRUPTED
+    INTERRUPTED,
+    /** Handed over durably to a runner; its outcome is recorded when the runner reports it. */
+    DELEGATED,
+    /** Not run here: the runner that reported the event already ran it (runner-local flow). */
+    SKIPPED
   }
 
   public boolean delivered() {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +39,6 @@ public final class ExecAction implements Action {
   static final int MAX_ENV_STRING_BYTES = 128 * 1024 - 1;
   /** How long a killed script gets to disappear and to let go of its output. */
   private static final Duration KILL_GRACE = Duration.ofSeconds(1);
-  /** How long after the script exits its output may stay open before the holders are killed. */
-  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
   private static final String SHELL = "/bin/sh";
 
   private static final Logger log = LoggerFactory.getLogger(ExecAction.class);
@@ -124,37 +123,130 @@ public final class ExecAction implements Action {
     if (scriptFile != null && !Files.isReadable(scriptFile)) {
       return ActionResult.failed("input-file " + scriptFile + " does not exist or is not readable");
     }
-    Path runDirectory;
+    Path journal = journalDirectory(request.executionId());
     try {
+      Files.createDirectories(journal.getParent());
+      if (Files.isDirectory(journal)) {
+        ActionResult adopted = adopt(request, journal);
+        if (adopted != null) return adopted;
+        deleteRecursively(journal);
+      }
       // Private (owner-only) directory: the script and the message may hold secrets.
-      runDirectory = Files.createTempDirectory(workDirectory, "exec-");
+      Files.createDirectory(journal, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
-      return ActionResult.retry("cannot create a temporary directory under " + workDirectory + ": " + e.getMessage());
+      return ActionResult.retry("cannot create the run directory " + journal + ": " + e.getMessage());
     }
+    boolean handedOver = false;
     try {
-      return run(request, runDirectory);
+      ActionResult result = run(request, journal);
+      handedOver = true;
+      return result;
     } finally {
-      deleteRecursively(runDirectory);
+      // The caller has the result (or the run was stopped on purpose): nothing left to adopt.
+      deleteRecursively(journal);
+      if (!handedOver) log.debug("action \"{}\": run directory {} removed after an interrupted run", name, journal);
     }
   }
 
-  private ActionResult run(ActionRequest request, Path runDirectory) throws InterruptedException {
+  /**
+   * The run directory of one execution. While a script runs, its directory holds its pid, output
+   * and, once it exits, its exit code; the directory is removed when the result has been returned.
+   * A directory found at the start of an execution therefore belongs to a run whose result nobody
+   * received (the process crashed or was killed): that run is adopted instead of starting the
+   * script again, so a redelivered execution acts once.
+   */
+  private Path journalDirectory(String executionId) {
+    String id = executionId == null || executionId.isBlank() ? "anon-" + java.util.UUID.randomUUID() : executionId;
+    return workDirectory.resolve("exec").resolve(name.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + id.replaceAll("[^A-Za-z0-9_-]", "_"));
+  }
+
+  /** The result of an earlier run of this execution, waiting for it if it still runs; null if there is none. */
+  private ActionResult adopt(ActionRequest request, Path journal) throws InterruptedException {
+    Path exit = journal.resolve("exit");
+    if (Files.exists(exit)) {
+      log.info("action \"{}\": execution {} already ran to completion before a restart; using its result", name, request.executionId());
+      return finished(journal, exit, " (result of the run started before a restart)");
+    }
+    ProcessHandle earlier = earlierProcess(journal);
+    if (earlier == null) return null;
+    log.info("action \"{}\": execution {} is still running from before a restart (pid {}); waiting for it instead of starting it again",
+        name, request.executionId(), earlier.pid());
+    while (earlier.isAlive() && !Files.exists(exit)) {
+      if (remainingNanos(request) <= 0) {
+        ProcessTree.kill(earlier, ProcessTree.sessionsSupported());
+        return new ActionResult(ActionResult.Outcome.FAILED, null, null, output(tail(journal.resolve("output"))),
+            "script (started before a restart) timed out after " + Messages.duration(timeout) + " and was killed", null);
+      }
+      Thread.sleep(100);
+    }
+    if (Files.exists(exit)) return finished(journal, exit, " (result of the run started before a restart)");
+    return null; // died without finishing: run it again
+  }
+
+  private static ProcessHandle earlierProcess(Path journal) {
+    try {
+      String[] pid = Files.readString(journal.resolve("pid")).trim().split(" ");
+      ProcessHandle h = ProcessHandle.of(Long.parseLong(pid[0])).orElse(null);
+      if (h == null || !h.isAlive()) return null;
+      long recordedStart = Long.parseLong(pid[1]);
+      long actualStart = h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(recordedStart);
+      // the same pid reused by an unrelated process after a reboot is not ours
+      return Math.abs(actualStart - recordedStart) < 2000 ? h : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private ActionResult finished(Path journal, Path exit, String note) {
+    int exitCode;
+    try {
+      exitCode = Integer.parseInt(Files.readString(exit).trim());
+    } catch (IOException | NumberFormatException e) {
+      return ActionResult.retry("cannot read the exit code of the script from " + exit + ": " + e.getMessage());
+    }
+    String captured = output(tail(journal.resolve("output")));
+    if (exitCode == 0) return new ActionResult(ActionResult.Outcome.OK, null, 0, captured, null, null);
+    ActionResult.Outcome outcome = retryExitCodes.contains(exitCode) ? ActionResult.Outcome.RETRY : ActionResult.Outcome.FAILED;
+    return new ActionResult(outcome, null, exitCode, captured, "script exited with code " + exitCode + note, null);
+  }
+
+  private static OutputTail tail(Path file) {
+    OutputTail t = new OutputTail(OUTPUT_LIMIT);
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      t.drain(in);
+    } catch (IOException e) {
+      // no output file: no output
+    }
+    return t;
+  }
+
+  /**
+   * Runs the script under a small wrapper that sends its output to a file in the run directory and
+   * records its exit code there, so both survive this process (the script runs in its own session
+   * and keeps running if Postee is killed; the next delivery adopts it).
+   */
+  private ActionResult run(ActionRequest request, Path journal) throws InterruptedException {
     String message = request.message().result();
     Path script;
-    Path eventFile = runDirectory.resolve("event");
+    Path eventFile = journal.resolve("event");
+    Path outputFile = journal.resolve("output");
+    Path exitFile = journal.resolve("exit");
     try {
       Files.writeString(eventFile, message, StandardCharsets.UTF_8);
       script = scriptFile;
       if (inlineScript != null) {
-        script = runDirectory.resolve("script.sh");
+        script = journal.resolve("script.sh");
         Files.writeString(script, inlineScript, StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
-      return ActionResult.retry("cannot write the script's files under " + runDirectory + ": " + e.getMessage());
+      return ActionResult.retry("cannot write the script's files under " + journal + ": " + e.getMessage());
     }
-
-    ProcessBuilder builder = new ProcessBuilder(ProcessTree.inOwnSession(List.of(SHELL, script.toString())))
-        .redirectErrorStream(true);
+    String wrapper = SHELL + " \"$0\" </dev/null >\"$1\" 2>&1; code=$?; printf %s \"$code\" >\"$2.tmp\" && mv \"$2.tmp\" \"$2\"; exit $code";
+    ProcessBuilder builder = new ProcessBuilder(ProcessTree.inOwnSession(
+        List.of(SHELL, "-c", wrapper, script.toString(), outputFile.toString(), exitFile.toString())))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Map<String, String> environment = builder.environment();
     environment.putAll(env);
     environment.put("POSTEE_EVENT_FILE", eventFile.toString());
@@ -173,29 +265,41 @@ public final class ExecAction implements Action {
     } catch (IOException e) {
       return ActionResult.failed("cannot start " + SHELL + ": " + e.getMessage());
     }
-    OutputTail output = new OutputTail(OUTPUT_LIMIT);
-    Thread reader = Thread.ofVirtual().name("exec-output-" + name).start(() -> output.drain(process.getInputStream()));
     try {
-      process.getOutputStream().close(); // a script reading stdin sees end of input, not a hang
-    } catch (IOException alreadyGone) {
-      // The script exited before we closed its input: nothing to do.
+      long started = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+      Files.writeString(journal.resolve("pid"), process.pid() + " " + started);
+    } catch (IOException e) {
+      log.warn("action \"{}\": cannot record the script's pid in {}: {}", name, journal, e.getMessage());
     }
-
     try {
       if (!process.waitFor(remainingNanos(request), TimeUnit.NANOSECONDS)) {
         ProcessTree.kill(process.toHandle(), ownSession);
-        awaitOutput(reader, process, KILL_GRACE);
-        return new ActionResult(ActionResult.Outcome.FAILED, null, null, output(output),
+        process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        return new ActionResult(ActionResult.Outcome.FAILED, null, null, output(tail(outputFile)),
             "script timed out after " + Messages.duration(timeout) + " and was killed with the processes it started", null);
       }
-      int exitCode = process.exitValue();
-      String captured = collectAfterExit(reader, process, ownSession, output);
-      if (exitCode == 0) return new ActionResult(ActionResult.Outcome.OK, null, 0, captured, null, null);
-      ActionResult.Outcome outcome = retryExitCodes.contains(exitCode) ? ActionResult.Outcome.RETRY : ActionResult.Outcome.FAILED;
-      return new ActionResult(outcome, null, exitCode, captured, "script exited with code " + exitCode, null);
+      if (!Files.exists(exitFile)) {
+        return new ActionResult(ActionResult.Outcome.FAILED, null, process.exitValue(), output(tail(outputFile)),
+            "the script's shell ended without recording an exit code (exit status " + process.exitValue() + ")", null);
+      }
+      return finished(journal, exitFile, "");
     } catch (InterruptedException e) {
       ProcessTree.kill(process.toHandle(), ownSession);
       throw e;
+    }
+  }
+
+  /** Removes run directories left by runs nobody will adopt any more (older than a day). */
+  public static void removeStaleRuns(Path workDirectory) {
+    Path root = workDirectory.resolve("exec");
+    if (!Files.isDirectory(root)) return;
+    java.time.Instant cutoff = java.time.Instant.now().minus(Duration.ofDays(1));
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path d : dirs.toList()) {
+        if (Files.getLastModifiedTime(d).toInstant().isBefore(cutoff) && earlierProcess(d) == null) deleteRecursively(d);
+      }
+    } catch (IOException e) {
+      log.warn("could not clean old exec run directories under {}: {}", root, e.getMessage());
     }
   }
 
@@ -206,37 +310,6 @@ public final class ExecAction implements Action {
 
   private String output(OutputTail tail) {
     return redactor.scrub(tail.text());
-  }
-
-  /**
-   * The script has exited: its output ends when every process holding it lets go. Processes it
-   * left in the background without redirecting their output would hold it (and this execution)
-   * indefinitely; after {@link #OUTPUT_GRACE} they are killed, as the JDK cuts their output off
-   * anyway once the script is gone. Daemons started with their output redirected are left alone.
-   */
-  private String collectAfterExit(Thread reader, Process process, boolean ownSession, OutputTail output)
-      throws InterruptedException {
-    if (reader.join(OUTPUT_GRACE)) return output(output);
-    int killed = ProcessTree.kill(process.toHandle(), ownSession);
-    awaitOutput(reader, process, KILL_GRACE);
-    if (killed == 0) return output(output);
-    log.warn("action \"{}\": {} background process(es) started by the script kept its output open after it exited "
-        + "and were killed", name, killed);
-    return output(output) + "\n[" + killed + " background process(es) kept the script's output open after it exited "
-        + "and were killed; start them with their output redirected (cmd >/dev/null 2>&1 &) to keep them running]";
-  }
-
-  /** Waits briefly for killed processes to release the output; closes it if something escaped the kill. */
-  private void awaitOutput(Thread reader, Process process, Duration grace) throws InterruptedException {
-    process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
-    if (!reader.join(grace)) {
-      log.warn("action \"{}\": a process started by the script survived the kill and holds its output open", name);
-      try {
-        process.getInputStream().close();
-      } catch (IOException ignored) {
-        // Nothing more can be done from here.
-      }
-    }
   }
 
   private long remainingNanos(ActionRequest request) {

@@ -200,7 +200,7 @@ public final class Engine implements AutoCloseable {
       List<StoredEvent> page = after == null ? store.unfinished(500) : store.unfinishedAfter(after, 500);
       if (page.isEmpty()) break;
       for (StoredEvent ev : page) {
-        jobs.add(new Job(new StoredEvent(ev.id(), ev.receivedAt(), ev.targetRoute(), new byte[0]), null, 0));
+        jobs.add(new Job(ev.withoutBody(), null, 0));
         after = ev.id();
         recovered++;
       }
@@ -237,6 +237,14 @@ public final class Engine implements AutoCloseable {
    * @throws ClosingException while shutting down (answer 503)
    */
   public CompletableFuture<StoredEvent> ingest(byte[] body, Value parsed, String route) {
+    return ingest(body, parsed, route, null);
+  }
+
+  /**
+   * Ingests an event a runner reported upstream (the runner-local flow): the actions that run on
+   * {@code origin} already ran there and are skipped here.
+   */
+  public CompletableFuture<StoredEvent> ingest(byte[] body, Value parsed, String route, String origin) {
     if (closing.get()) {
       metrics.rejected("shutting_down");
       throw new ClosingException();
@@ -247,7 +255,7 @@ public final class Engine implements AutoCloseable {
     }
     CompletableFuture<StoredEvent> stored;
     try {
-      stored = store.enqueue(body, route);
+      stored = store.enqueue(body, route, origin);
     } catch (QueueFullException e) {
       metrics.rejected("queue_full");
       throw e;
@@ -257,8 +265,7 @@ public final class Engine implements AutoCloseable {
       recent.received(ev);
       long held = queuedBodyBytes.get() < MAX_QUEUED_BODY_BYTES ? body.length : 0;
       queuedBodyBytes.addAndGet(held);
-      jobs.add(new Job(held > 0 || body.length == 0 ? ev : new StoredEvent(ev.id(), ev.receivedAt(), ev.targetRoute(), new byte[0]),
-          held > 0 ? parsed : null, held));
+      jobs.add(new Job(held > 0 || body.length == 0 ? ev : ev.withoutBody(), held > 0 ? parsed : null, held));
       return ev;
     });
   }

@@ -144,7 +144,7 @@ public final class Pipeline implements AutoCloseable {
       }
       return true;
     }
-    if (!runActions(cfg, route, ev.id(), message, event, doneActions)) return false;
+    if (!runActions(cfg, route, ev.id(), message, event, doneActions, ev.origin())) return false;
     store.markRouteDone(ev.id(), route.name());
     return true;
   }
@@ -170,7 +170,7 @@ public final class Pipeline implements AutoCloseable {
       store.completeBatch(batch.batchId());
       return true;
     }
-    if (!runActions(cfg, route, batch.batchId(), message, null, store.doneActions(batch.batchId()))) return false;
+    if (!runActions(cfg, route, batch.batchId(), message, null, store.doneActions(batch.batchId()), null)) return false;
     store.completeBatch(batch.batchId());
     return true;
   }
@@ -184,19 +184,19 @@ public final class Pipeline implements AutoCloseable {
 
   /** Delivers to the route's actions (in order when serialized, else concurrently). False if interrupted. */
   private boolean runActions(CompiledConfig cfg, CompiledRoute route, String eventId, RenderedMessage message,
-      Value event, Set<RouteAction> doneActions) throws InterruptedException {
+      Value event, Set<RouteAction> doneActions, String origin) throws InterruptedException {
     List<ActionConfig> todo = new ArrayList<>();
     for (ActionConfig a : route.actions()) {
       if (!doneActions.contains(new RouteAction(route.name(), a.name()))) todo.add(a);
     }
     if (route.config().serializeActions() || todo.size() <= 1) {
       for (ActionConfig a : todo) {
-        if (!runOne(cfg, route, a, eventId, message, event)) return false;
+        if (!runOne(cfg, route, a, eventId, message, event, origin)) return false;
       }
       return true;
     }
     List<Future<Boolean>> running = new ArrayList<>();
-    for (ActionConfig a : todo) running.add(actionThreads.submit(() -> runOne(cfg, route, a, eventId, message, event)));
+    for (ActionConfig a : todo) running.add(actionThreads.submit(() -> runOne(cfg, route, a, eventId, message, event, origin)));
     boolean all = true;
     try {
       for (Future<Boolean> f : running) all &= f.get();
@@ -210,8 +210,13 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private boolean runOne(CompiledConfig cfg, CompiledRoute route, ActionConfig action, String eventId,
-      RenderedMessage message, Value event) {
+      RenderedMessage message, Value event, String origin) {
     String runsOn = resolveRunsOn(route.config().runsOnFor(action), event);
+    if (origin != null && origin.equals(runsOn)) {
+      // the runner that reported this event ran its own actions before reporting it
+      store.markActionDone(eventId, route.name(), action.name());
+      return true;
+    }
     DeliveryOutcome outcome = dispatcher.dispatch(new ActionDispatcher.Dispatch(
         executionId(eventId, route.name(), action.name()), eventId, cfg, route, action, runsOn, message, event));
     if (outcome.status() == DeliveryOutcome.Status.INTERRUPTED) return false;

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The durable ingest queue: table {@code events}, bounded by a count of unfinished events. */
 final class IngestQueue {
-  private static final String COLUMNS = "id, received_at, target_route, body";
+  private static final String COLUMNS = "id, received_at, target_route, body, origin";
 
   private final Writer writer;
   private final Readers readers;
@@ -36,7 +36,7 @@ final class IngestQueue {
     this.unfinished = new AtomicInteger(storedEvents);
   }
 
-  CompletableFuture<StoredEvent> enqueue(byte[] jsonBody, String targetRoute) {
+  CompletableFuture<StoredEvent> enqueue(byte[] jsonBody, String targetRoute, String origin) {
     Objects.requireNonNull(jsonBody, "jsonBody");
     reserveSlot();
     CompletableFuture<StoredEvent> stored;
@@ -46,12 +46,13 @@ final class IngestQueue {
       stored = writer.submit(c -> {
         // The id is drawn on the writer thread, so id order is commit order: a reader paging with
         // unfinishedAfter(lastId) can never miss an event committed after it read.
-        StoredEvent event = new StoredEvent(ids.next(), receivedAt, targetRoute, body);
+        StoredEvent event = new StoredEvent(ids.next(), receivedAt, targetRoute, body, origin);
         PreparedStatement insert = insertStatement(c);
         insert.setString(1, event.id());
         insert.setLong(2, receivedAt.toEpochMilli());
         insert.setString(3, targetRoute);
         insert.setBytes(4, body);
+        insert.setString(5, origin);
         insert.executeUpdate();
         return event;
       });
@@ -68,7 +69,7 @@ final class IngestQueue {
   /** Compiled once: compiling the statement per event cost about as much as running it. */
   private PreparedStatement insertStatement(Connection writerConnection) throws SQLException {
     if (insert == null) {
-      insert = writerConnection.prepareStatement("INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?)");
+      insert = writerConnection.prepareStatement("INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)");
     }
     return insert;
   }
@@ -121,6 +122,6 @@ final class IngestQueue {
 
   private static StoredEvent event(ResultSet rows) throws SQLException {
     return new StoredEvent(rows.getString("id"), Sql.instant(rows, "received_at"), rows.getString("target_route"),
-        rows.getBytes("body"));
+        rows.getBytes("body"), rows.getString("origin"));
   }
 }

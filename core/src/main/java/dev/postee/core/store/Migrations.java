@@ -112,7 +112,9 @@ final class Migrations {
             expires_at INTEGER,
             PRIMARY KEY (namespace, key)
           )""",
-          "CREATE INDEX kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL")));
+          "CREATE INDEX kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL")),
+      new Migration(2, "origin of an event (the runner that already ran its own actions)", List.of(
+          "ALTER TABLE events ADD COLUMN origin TEXT")));
 
   private Migrations() {}
 

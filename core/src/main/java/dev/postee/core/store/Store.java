@@ -219,7 +219,15 @@ public final class Store implements ExecutionRecorder, AutoCloseable {
    * @throws StoreException when the store is closed; the future fails with it when the write fails
    */
   public CompletableFuture<StoredEvent> enqueue(byte[] jsonBody, String targetRoute) {
-    return queue.enqueue(jsonBody, targetRoute);
+    return queue.enqueue(jsonBody, targetRoute, null);
+  }
+
+  /**
+   * Like {@link #enqueue(byte[], String)} for an event a runner received and reported upstream:
+   * {@code origin} (the runner) already ran its own actions for it.
+   */
+  public CompletableFuture<StoredEvent> enqueue(byte[] jsonBody, String targetRoute, String origin) {
+    return queue.enqueue(jsonBody, targetRoute, origin);
   }
 
   /** Events stored (or being stored) and not yet completed: the queue depth. */
