@@ -23,8 +23,10 @@ public final class Codec {
   public static <T> T decode(byte[] data, Class<T> type) {
     try {
       return JSON.readValue(data, type);
-    } catch (IOException e) {
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new ProtocolException("malformed " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ProtocolException("malformed " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
