@@ -54,6 +54,12 @@ public final class Pipeline implements AutoCloseable {
   /** What processing one event did. */
   public record Outcome(List<String> matchedRoutes, boolean completed) {}
 
+  /**
+   * Origin of events forwarded by a runner that does not say which runner it is (Go Postee's
+   * postee.events): every action with a runs-on is taken to have run there.
+   */
+  public static final String ANY_RUNNER = "*";
+
   private final Store store;
   private final ActionDispatcher dispatcher;
   private final ExecutionRecorder recorder;
@@ -212,7 +218,7 @@ public final class Pipeline implements AutoCloseable {
   private boolean runOne(CompiledConfig cfg, CompiledRoute route, ActionConfig action, String eventId,
       RenderedMessage message, Value event, String origin) {
     String runsOn = resolveRunsOn(route.config().runsOnFor(action), event);
-    if (origin != null && origin.equals(runsOn)) {
+    if (origin != null && runsOn != null && (origin.equals(runsOn) || origin.equals(ANY_RUNNER))) {
       // the runner that reported this event ran its own actions before reporting it
       store.markActionDone(eventId, route.name(), action.name());
       return true;
