@@ -65,6 +65,7 @@ public final class Engine implements AutoCloseable {
   private final Metrics metrics;
   private final ActionEnvironment actionEnv;
   private final Delivery delivery;
+  private final ExecutionRecorder recorder;
   private final Pipeline pipeline;
   private final AtomicReference<CompiledConfig> current = new AtomicReference<>();
   private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
@@ -121,6 +122,7 @@ public final class Engine implements AutoCloseable {
       store.record(record);
       metrics.execution(record);
     };
+    this.recorder = recorder;
     this.delivery = new Delivery(recorder, options.clock());
     LocalDispatcher local = new LocalDispatcher(delivery, recorder, options.clock(), options.role());
     ActionDispatcher dispatcher = options.dispatcher() == null ? local : options.dispatcher().create(local, store);
@@ -441,6 +443,12 @@ public final class Engine implements AutoCloseable {
   public Metrics metrics() { return metrics; }
 
   public Store store() { return store; }
+
+  /**
+   * Where execution records go: the store's execution log and the action metrics. For records of
+   * work done elsewhere (a controller records the results its runners report).
+   */
+  public ExecutionRecorder recorder() { return recorder; }
 
   public EngineOptions options() { return options; }
 

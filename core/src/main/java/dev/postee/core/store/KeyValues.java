@@ -4,6 +4,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -66,6 +68,27 @@ final class KeyValues {
           namespace, key, now);
       Sql.update(c, "DELETE FROM kv WHERE namespace = ? AND key = ?", namespace, key);
       return live;
+    });
+  }
+
+  List<KvEntry> entries(String namespace, String afterKey, int limit) {
+    Objects.requireNonNull(namespace, "namespace");
+    if (limit < 1) throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    long now = clock.millis();
+    return readers.read(c -> {
+      try (PreparedStatement query = Sql.prepare(c, """
+              SELECT key, value, expires_at FROM kv
+              WHERE namespace = ? AND key > ? AND (expires_at IS NULL OR expires_at > ?)
+              ORDER BY key LIMIT ?""", namespace, afterKey == null ? "" : afterKey, now, limit);
+           ResultSet rows = query.executeQuery()) {
+        List<KvEntry> out = new ArrayList<>();
+        while (rows.next()) {
+          long expires = rows.getLong(3);
+          out.add(new KvEntry(namespace, rows.getString(1), rows.getBytes(2),
+              rows.wasNull() ? null : Instant.ofEpochMilli(expires)));
+        }
+        return out;
+      }
     });
   }
 

@@ -417,6 +417,14 @@ public final class Store implements ExecutionRecorder, AutoCloseable {
     return keyValues.putIfAbsent(namespace, key, value, expiresAtOrNull);
   }
 
+  /**
+   * Live entries of {@code namespace} in key order: at most {@code limit}, with keys after
+   * {@code afterKey} (exclusive; null = from the first). Page by passing the last key seen.
+   */
+  public List<KvEntry> kvEntries(String namespace, String afterKey, int limit) {
+    return keyValues.entries(namespace, afterKey, limit);
+  }
+
   // ---- maintenance ----
 
   /**

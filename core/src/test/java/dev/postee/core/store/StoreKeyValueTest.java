@@ -71,6 +71,24 @@ class StoreKeyValueTest {
   }
 
   @Test
+  void entriesOfANamespaceAreListedLiveOnlyInKeyOrderAndPaged() {
+    try (Store store = open()) {
+      store.kvPut("pending", "b", bytes("2"), null);
+      store.kvPut("pending", "a", bytes("1"), T0.plusSeconds(100));
+      store.kvPut("pending", "c", bytes("3"), null);
+      store.kvPut("pending", "gone", bytes("x"), T0.plusSeconds(5));
+      store.kvPut("other", "a0", bytes("elsewhere"), null);
+      clock.set(T0.plusSeconds(5));
+
+      assertThat(store.kvEntries("pending", null, 10)).extracting(KvEntry::key).containsExactly("a", "b", "c");
+      assertThat(store.kvEntries("pending", null, 10).get(0).expiresAt()).isEqualTo(T0.plusSeconds(100));
+      assertThat(store.kvEntries("pending", null, 2)).extracting(KvEntry::key).containsExactly("a", "b");
+      assertThat(store.kvEntries("pending", "b", 2)).extracting(e -> text(e.value())).containsExactly("3");
+      assertThat(store.kvEntries("nothing", null, 2)).isEmpty();
+    }
+  }
+
+  @Test
   void maintenancePurgesExpiredEntriesOnly() throws Exception {
     try (Store store = open()) {
       store.kvPut("ns", "expiring", bytes("x"), T0.plusSeconds(5));
