@@ -2,12 +2,14 @@ package dev.postee.cluster.controller;
 
 import dev.postee.cluster.nats.Backplane;
 import dev.postee.cluster.nats.BackplaneException;
+import dev.postee.cluster.nats.NatsAuth;
 import dev.postee.cluster.nats.NatsServerSupervisor;
 import dev.postee.cluster.protocol.Codec;
 import dev.postee.cluster.protocol.Heartbeat;
 import dev.postee.cluster.protocol.RunnerConfig;
 import dev.postee.cluster.protocol.Subjects;
 import dev.postee.core.config.ActionConfig;
+import dev.postee.core.config.PosteeConfig;
 import dev.postee.core.engine.Engine;
 import dev.postee.core.engine.EngineOptions;
 import dev.postee.core.store.Store;
@@ -22,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +106,7 @@ public final class Controller implements AutoCloseable {
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
       Thread.ofPlatform().daemon().name("postee-controller-", 0).factory());
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<String> online = ConcurrentHashMap.newKeySet();
   /** The subscriptions on one connection. */
   private record Subscriptions(Connection connection, Dispatcher main, Dispatcher legacyEvents) {}
 
@@ -189,11 +194,14 @@ public final class Controller implements AutoCloseable {
   }
 
   private void begin() {
+    applyAuthorization(engine.config(), true);
     book.useRecorder(engine.recorder());
     dispatcher.attach(configs);
     registerMetrics();
     engine.onConfigChange(cfg -> {
-      if (!closed.get()) configService.onConfigChange(cfg);
+      if (closed.get()) return;
+      configService.onConfigChange(cfg);
+      scheduler.execute(() -> applyAuthorization(cfg.config(), false));
     });
     backplane.onConnection(this::connected);
     scheduler.scheduleWithFixedDelay(this::keepWatching, 0, 1, TimeUnit.SECONDS);
@@ -201,9 +209,35 @@ public final class Controller implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(sweeper, sweep, sweep, TimeUnit.MILLISECONDS);
     long info = options.runnerInfoInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::refreshRunners, 0, info, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::reprovision, 1, 1, TimeUnit.MINUTES);
     events.start();
     LOG.info("controller {} ready: delegation TTL {}, backplane {}", dispatcher.controllerId(),
         DelegationSweeper.describe(options.delegationTtl()), String.join(",", backplane.options().urls()));
+  }
+
+  /**
+   * The supervised nats-server's NKey users for this configuration (runners' own keys); at start a
+   * problem fails the start, after a reload it is logged and the server keeps its users.
+   */
+  private void applyAuthorization(PosteeConfig config, boolean starting) {
+    if (supervisor == null || options.controllerKey() == null) return;
+    try {
+      NatsAuth.Authorization auth = RunnerAuthorization.forConfig(config, options.controllerKey(),
+          options.legacyRunnerKeys());
+      if (auth.equals(supervisor.options().authorization())) return;
+      supervisor.applyAuthorization(auth);
+      List<String> keyless = RunnerAuthorization.runnersWithoutKey(config);
+      if (auth.users().size() > 1 && !keyless.isEmpty()) {
+        LOG.warn("runners {} declare no nkey: with per-runner keys they can connect only with the controller's seed,"
+            + " which may do everything", keyless);
+      }
+    } catch (BackplaneException e) {
+      if (starting) throw e;
+      LOG.error("the NATS server keeps its users: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      if (starting) throw e;
+      LOG.error("updating the NATS server's users failed; it keeps the old ones", e);
+    }
   }
 
   /** A fresh connection (not the client's own reconnects, which keep subscriptions): subscribe on it. */
@@ -264,6 +298,21 @@ public final class Controller implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks the streams, consumers and bucket again: a NATS server that lost its storage (a new
+   * volume, an external cluster rebuilt) gets them back without a failure showing it first.
+   */
+  private void reprovision() {
+    if (closed.get() || !backplane.isConnected()) return;
+    try {
+      link.forget();
+      link.provision();
+      ensureNamedRunnerConsumers();
+    } catch (Exception e) {
+      LOG.warn("checking the JetStream streams failed: {}", JetStreamLink.describe(e));
+    }
+  }
+
   private void ensureNamedRunnerConsumers() {
     for (String runner : RunnerConfigs.namedRunners(engine.config())) {
       try {
@@ -274,11 +323,17 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  /** Pending deliveries of every known runner, from its consumer. */
+  /** Pending deliveries of every known runner, from its consumer; runners that fell silent are logged. */
   private void refreshRunners() {
     if (closed.get()) return;
     Connection c = backplane.currentConnection().orElse(null);
     for (String runner : registry.known(engine.config())) {
+      if (registry.online(runner)) {
+        online.add(runner);
+      } else if (online.remove(runner)) {
+        LOG.warn("runner {} is offline: no heartbeat for {}; its delegations wait for it (TTL {})", runner,
+            DelegationSweeper.describe(options.heartbeatTimeout()), DelegationSweeper.describe(options.delegationTtl()));
+      }
       Long pending = null;
       if (c != null && c.getStatus() == Connection.Status.CONNECTED) {
         try {

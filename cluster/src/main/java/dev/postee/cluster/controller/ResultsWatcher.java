@@ -41,6 +41,13 @@ final class ResultsWatcher implements KeyValueWatcher {
   synchronized void start(Connection c) throws Exception {
     if (watching == c && subscription != null) return;
     stop();
+    long last = c.jetStreamManagement().getStreamInfo("KV_" + Subjects.RESULTS_BUCKET).getStreamState().getLastSequence();
+    if (last < revision.get()) {
+      // the bucket was created anew (the NATS server lost its storage): its revisions start again at 1
+      LOG.warn("the results bucket ends at revision {}, before the last one processed here ({}): it was created anew;"
+          + " reading it from the start", last, revision.get());
+      revision.set(0);
+    }
     long from = revision.get() + 1;
     subscription = c.keyValue(Subjects.RESULTS_BUCKET).watchAll(this, from);
     watching = c;

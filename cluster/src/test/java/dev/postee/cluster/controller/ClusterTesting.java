@@ -77,6 +77,15 @@ final class ClusterTesting {
   /** Writes the configuration into {@code dir} and starts a controller on it (its store in {@code dir/data}). */
   static Controller controller(Path dir, String url, String yaml, Map<String, String> env, ControllerOptions options)
       throws Exception {
+    return controller(dir, url, yaml, env, options, Duration.ofSeconds(10));
+  }
+
+  /**
+   * @param shutdownTimeout how long closing waits for in-flight work before interrupting it: long, a
+   *     test shows that closing does not need the interruption
+   */
+  static Controller controller(Path dir, String url, String yaml, Map<String, String> env, ControllerOptions options,
+      Duration shutdownTimeout) throws Exception {
     Files.createDirectories(dir);
     Path cfg = dir.resolve("cfg.yaml");
     if (yaml != null) Files.writeString(cfg, yaml);
@@ -86,7 +95,7 @@ final class ClusterTesting {
         .withEnvironment(env)
         .withConfigPollInterval(null)
         .withAggregationTick(Duration.ofMillis(100))
-        .withShutdownTimeout(Duration.ofSeconds(10))
+        .withShutdownTimeout(shutdownTimeout)
         .withRole("controller")
         .withRunsHere(Controller.runsHere());
     Backplane backplane = Backplane.start(BackplaneOptions.forController("test", url)

@@ -214,10 +214,30 @@ class DelegationTest {
     assertThat(runner.take(Duration.ofSeconds(2))).as("published once").isNull();
   }
 
+  /** Longer than the test may take: closing must end the waits without the engine's interruption. */
+  private static final Duration PATIENT = Duration.ofMinutes(10);
+
   @Test
+  @Timeout(60)
+  void closingWhileNatsIsDownEndsTheRetriesAndLeavesTheEventQueued() throws Exception {
+    Path controllerDir = dir.resolve("controller");
+    controller = controller(controllerDir, url(), config(false), Map.of(), fastOptions(), PATIENT);
+    server.close();
+    post(controller, TRC2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.at("/after").size() == 1);
+
+    controller.close();
+    controller = null;
+    try (Store store = Store.open(controllerDir.resolve("data/postee.db"), StoreOptions.defaults().withVerifyInterval(null))) {
+      assertThat(store.unfinishedCount()).as("the event stays queued for the next start").isEqualTo(1);
+    }
+  }
+
+  @Test
+  @Timeout(90)
   void closingWhileWaitingForAResultLeavesTheEventQueuedAndTheRepeatedDelegationIsStoredOnce() throws Exception {
     Path controllerDir = dir.resolve("controller");
-    controller = controller(controllerDir, url(), config(true), Map.of(), fastOptions());
+    controller = controller(controllerDir, url(), config(true), Map.of(), fastOptions(), PATIENT);
     runner = new FakeRunner(url(), "runner-1");
     StoredEvent ev = post(controller, TRC2);
     Message first = runner.take(Duration.ofSeconds(20));
