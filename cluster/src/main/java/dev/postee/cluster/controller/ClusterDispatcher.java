@@ -157,7 +157,7 @@ public final class ClusterDispatcher implements ActionDispatcher {
   private DeliveryOutcome awaitResult(String executionId, String runner) {
     CompletableFuture<DelegationResult> waiter = book.waiter(executionId);
     try {
-      long nextCheck = 0;
+      long nextCheck = System.nanoTime();
       while (true) {
         if (System.nanoTime() - nextCheck >= 0) {
           // a result recorded before this thread started waiting (or by a sweep) is only in the store

@@ -59,24 +59,41 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Starting one (the app's call sequence)</h2>
  * <pre>{@code
- * NatsServerSupervisor nats = NatsServerSupervisor.start(serverOptions);     // only without --nats-url
- * Backplane backplane = Backplane.start(BackplaneOptions.forController(name, nats.clientUrl())...);
- * EngineOptions engineOptions = EngineOptions.standalone(cfgFile, dbFile)...  // as for standalone
+ * // 1. NATS. Without --nats-url the controller runs its own server at --controller-url; with NKeys,
+ * //    start it knowing the controller's key (the runners' keys are added by the controller, step 3)
+ * String controllerKey = seedFile == null ? null : NatsAuth.publicKeyOfSeedFile(seedFile);
+ * NatsServerSupervisor nats = NatsServerSupervisor.start(NatsServerOptions.of(controllerUrl, dataDir)
+ *     .withTls(cert, key, ca)                                        // when given
+ *     .withAuthorization(controllerKey == null ? NatsAuth.Authorization.NONE
+ *         : NatsAuth.Authorization.sharedSeed(controllerKey)));
+ * Backplane backplane = Backplane.start(BackplaneOptions.forController(name, nats.clientUrl())
+ *     .withTls(ca, cert, key).withSeedFile(seedFile));               // as given
+ *
+ * // 2. The engine's options, as for standalone, plus the controller's role and what runs here
+ * EngineOptions engineOptions = EngineOptions.standalone(cfgFile, dbFile)... // flags, env, dirs
  *     .withRole("controller")
  *     .withRunsHere(Controller.runsHere());
- * Controller controller = Controller.start(ControllerOptions.defaults().withDelegationTtl(ttl),
- *     backplane, nats, dispatcher -> Engine.start(engineOptions.withDispatcher(dispatcher)));
- * Engine engine = controller.engine();   // serve HTTP with it; GET /api/runners = controller.runners()
- * ...
- * controller.close();                    // instead of engine.close(): closes the engine too
+ *
+ * // 3. The controller starts the engine through the starter, with its dispatcher factory
+ * ControllerOptions options = ControllerOptions.defaults().withDelegationTtl(ttl);  // --delegation-ttl
+ * if (controllerKey != null) options = options.withNkeys(controllerKey, goRunnerKeys);
+ * Controller controller = Controller.start(options, backplane, nats,   // nats = null with --nats-url
+ *     dispatcher -> Engine.start(engineOptions.withDispatcher(dispatcher)));
+ *
+ * // 4. Serve HTTP with controller.engine() (ingest, reload, executions, metrics: the runner gauges
+ * //    are on its registry); GET /api/runners = controller.runners() (RunnerStatus.toJson() each)
+ *
+ * // 5. On shutdown, after the HTTP listeners: controller.close() (instead of engine.close())
  * }</pre>
  * {@code start} waits up to {@link ControllerOptions#connectWait} for the backplane and provisions
  * JetStream (a stream or consumer in a shape Postee cannot use is a {@link BackplaneException} that
  * names it); when NATS is not reachable yet it starts anyway and delegations wait, queued, until it
  * is. Then it calls the starter with the dispatcher factory — the starter must pass it to
- * {@link EngineOptions#withDispatcher} — and wires everything to the started engine. From the call
- * on, the controller owns the backplane, the supervisor (may be null) and the engine: it closes
- * them in {@link #close()}, and when {@code start} fails.
+ * {@link EngineOptions#withDispatcher} — and wires everything to the started engine; with
+ * {@link ControllerOptions#controllerKey} and a supervisor it gives the server one user per runner
+ * key in the configuration (again after every reload). From the call on, the controller owns the
+ * backplane, the supervisor (may be null) and the engine: it closes them in {@link #close()}, and
+ * when {@code start} fails.
  */
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);

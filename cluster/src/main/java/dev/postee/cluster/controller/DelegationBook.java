@@ -98,7 +98,7 @@ final class DelegationBook {
     store.kvDelete(PENDING, executionId);
   }
 
-  /** Every pending delegation of this controller, oldest key first. */
+  /** Every pending delegation of this controller, by execution id. */
   List<PendingDelegation> allPending() {
     List<PendingDelegation> out = new ArrayList<>();
     String after = null;
