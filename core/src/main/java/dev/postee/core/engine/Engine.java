@@ -109,7 +109,8 @@ public final class Engine implements AutoCloseable {
   /** The result of a reload. */
   public record ReloadResult(boolean applied, String message, List<ConfigProblem> problems) {}
 
-  private record Job(StoredEvent event, Value parsed, long heldBytes) {}
+  /** @param resumed recovered at start-up: it may have progress from before the restart */
+  private record Job(StoredEvent event, Value parsed, long heldBytes, boolean resumed) {}
 
   private Engine(EngineOptions options, CompiledConfig initial, Store store, ActionEnvironment actionEnv, String hash,
       List<ConfigProblem> problems) {
@@ -203,7 +204,7 @@ public final class Engine implements AutoCloseable {
       List<StoredEvent> page = after == null ? store.unfinished(500) : store.unfinishedAfter(after, 500);
       if (page.isEmpty()) break;
       for (StoredEvent ev : page) {
-        jobs.add(new Job(ev.withoutBody(), null, 0));
+        jobs.add(new Job(ev.withoutBody(), null, 0, true));
         after = ev.id();
         recovered++;
       }
@@ -275,7 +276,7 @@ public final class Engine implements AutoCloseable {
       recent.received(ev);
       long held = queuedBodyBytes.get() < MAX_QUEUED_BODY_BYTES ? body.length : 0;
       queuedBodyBytes.addAndGet(held);
-      jobs.add(new Job(held > 0 || body.length == 0 ? ev : ev.withoutBody(), held > 0 ? parsed : null, held));
+      jobs.add(new Job(held > 0 || body.length == 0 ? ev : ev.withoutBody(), held > 0 ? parsed : null, held, false));
       return ev;
     });
   }
@@ -319,7 +320,7 @@ public final class Engine implements AutoCloseable {
     CompiledConfig cfg = acquireConfig();
     inFlight.incrementAndGet();
     try {
-      Pipeline.Outcome outcome = pipeline.process(cfg, ev, event);
+      Pipeline.Outcome outcome = pipeline.process(cfg, ev, event, job.resumed());
       recent.processed(ev.id(), outcome.matchedRoutes());
       if (outcome.completed()) {
         metrics.eventsProcessed.inc();

@@ -80,24 +80,27 @@ public final class Pipeline implements AutoCloseable {
     this.where = where;
   }
 
-  /** Routes one stored event. Returns with completed=false when interrupted (it will be redone). */
-  public Outcome process(CompiledConfig cfg, StoredEvent ev, Value event) throws InterruptedException {
-    Set<String> doneRoutes = store.doneRoutes(ev.id());
-    Set<RouteAction> doneActions = store.doneActions(ev.id());
+  /**
+   * Routes one stored event. Returns with completed=false when interrupted (it will be redone).
+   *
+   * @param resumed the event may have progress from before a restart (read it); false for an
+   *     event fresh from ingest
+   */
+  public Outcome process(CompiledConfig cfg, StoredEvent ev, Value event, boolean resumed) throws InterruptedException {
+    Set<String> doneRoutes = resumed ? store.doneRoutes(ev.id()) : Set.of();
+    Set<RouteAction> doneActions = resumed ? store.doneActions(ev.id()) : Set.of();
     List<String> matched = new ArrayList<>();
     for (CompiledRoute route : cfg.routes()) {
       if (ev.targetRoute() != null && !route.name().equals(ev.targetRoute())) continue;
       if (doneRoutes.contains(route.name())) continue;
       if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
-      if (!matches(route, event, ev.id())) {
-        store.markRouteDone(ev.id(), route.name());
-        continue;
-      }
+      // a filter has no side effects: after a restart it is simply evaluated again
+      if (!matches(route, event, ev.id())) continue;
       matched.add(route.name());
       listener.routeMatched(route.name());
       if (!handleMatch(cfg, route, ev, event, doneActions)) return new Outcome(matched, false);
     }
-    store.complete(ev.id());
+    store.completeSoon(ev.id());
     return new Outcome(matched, true);
   }
 
@@ -150,9 +153,8 @@ public final class Pipeline implements AutoCloseable {
       }
       return true;
     }
-    if (!runActions(cfg, route, ev.id(), message, event, doneActions, ev.origin())) return false;
-    store.markRouteDone(ev.id(), route.name());
-    return true;
+    // each finished action is marked: after a restart the route re-renders and skips them all
+    return runActions(cfg, route, ev.id(), message, event, doneActions, ev.origin());
   }
 
   /** Renders and delivers an aggregated batch, then removes it from the store. */
@@ -220,13 +222,13 @@ public final class Pipeline implements AutoCloseable {
     String runsOn = resolveRunsOn(route.config().runsOnFor(action), event);
     if (origin != null && runsOn != null && (origin.equals(runsOn) || origin.equals(ANY_RUNNER))) {
       // the runner that reported this event ran its own actions before reporting it
-      store.markActionDone(eventId, route.name(), action.name());
+      store.markActionDoneSoon(eventId, route.name(), action.name());
       return true;
     }
     DeliveryOutcome outcome = dispatcher.dispatch(new ActionDispatcher.Dispatch(
         executionId(eventId, route.name(), action.name()), eventId, cfg, route, action, runsOn, message, event));
     if (outcome.status() == DeliveryOutcome.Status.INTERRUPTED) return false;
-    store.markActionDone(eventId, route.name(), action.name());
+    store.markActionDoneSoon(eventId, route.name(), action.name());
     return true;
   }
 

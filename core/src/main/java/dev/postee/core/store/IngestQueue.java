@@ -110,14 +110,17 @@ final class IngestQueue {
   }
 
   boolean complete(String eventId) {
-    CompletableFuture<Boolean> deleted = writer.submit(c -> {
+    return writer.await(completeSoon(eventId), "completion of event " + eventId);
+  }
+
+  CompletableFuture<Boolean> completeSoon(String eventId) {
+    return writer.submit(c -> {
       Sql.update(c, "DELETE FROM action_progress WHERE event_id = ?", eventId);
       Sql.update(c, "DELETE FROM route_progress WHERE event_id = ?", eventId);
       return Sql.update(c, "DELETE FROM events WHERE id = ?", eventId) > 0;
     }, wasDeleted -> {
       if (wasDeleted) unfinished.decrementAndGet();
     }, true);
-    return writer.await(deleted, "completion of event " + eventId);
   }
 
   private static StoredEvent event(ResultSet rows) throws SQLException {

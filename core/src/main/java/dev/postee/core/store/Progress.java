@@ -25,6 +25,14 @@ final class Progress {
         eventId, route, action, now));
   }
 
+  /** Queues the mark behind earlier writes without waiting for its commit (see Store#markActionDoneSoon). */
+  java.util.concurrent.CompletableFuture<Integer> markActionDoneSoon(String eventId, String route, String action) {
+    long now = clock.millis();
+    return writer.submit(c -> Sql.update(c,
+        "INSERT OR IGNORE INTO action_progress (event_id, route, action, done_at) VALUES (?, ?, ?, ?)",
+        eventId, route, action, now));
+  }
+
   boolean isActionDone(String eventId, String route, String action) {
     return readers.read(c -> Sql.exists(c,
         "SELECT 1 FROM action_progress WHERE event_id = ? AND route = ? AND action = ?", eventId, route, action));

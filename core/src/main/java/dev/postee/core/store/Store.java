@@ -258,11 +258,29 @@ public final class Store implements ExecutionRecorder, AutoCloseable {
     return queue.complete(eventId);
   }
 
+  /**
+   * Like {@link #complete} without waiting for the commit. The single writer commits in
+   * submission order, so every mark submitted before is committed first; a crash before this
+   * commit only means the event is looked at again after the restart (its finished actions are
+   * skipped).
+   */
+  public CompletableFuture<Boolean> completeSoon(String eventId) {
+    return queue.completeSoon(eventId);
+  }
+
   // ---- progress ----
 
   /** Records, durably, that {@code action} of {@code route} is finished for the event (or batch). */
   public void markActionDone(String eventId, String route, String action) {
     progress.markActionDone(eventId, route, action);
+  }
+
+  /**
+   * Like {@link #markActionDone} without waiting for the commit: used on the hot path. A crash
+   * before the commit repeats that action after the restart, as a crash just before the mark would.
+   */
+  public CompletableFuture<Integer> markActionDoneSoon(String eventId, String route, String action) {
+    return progress.markActionDoneSoon(eventId, route, action);
   }
 
   public boolean isActionDone(String eventId, String route, String action) {

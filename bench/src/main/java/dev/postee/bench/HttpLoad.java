@@ -1,0 +1,198 @@
+package dev.postee.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.postee.app.server.ListenAddress;
+import dev.postee.app.server.PosteeServer;
+import dev.postee.app.server.ServerSettings;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End-to-end HTTP load: a real Postee server (in this JVM, so send and receive times share one
+ * clock) with 10 routes (Rego filters, the raw-json template, a webhook action each) delivering to a
+ * local sink. Measures, in the same run and with the same clients: the throughput of a request that
+ * does nothing ({@code GET /ping}), then events per second from the first POST to the last delivery
+ * at the sink, with p50/p99 latency from the POST to the sink.
+ *
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.postee.bench.HttpLoad [--events N]
+ * [--clients C] [--seconds-baseline S]}. See docs/benchmarks.md.
+ */
+public final class HttpLoad {
+  private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
+
+  public static void main(String[] args) throws Exception {
+    int events = intArg(args, "--events", 20_000);
+    int clients = intArg(args, "--clients", 32);
+    int baselineSeconds = intArg(args, "--seconds-baseline", 10);
+    int routes = 10;
+
+    long[] sentAt = new long[events];
+    long[] receivedAt = new long[events];
+    AtomicInteger delivered = new AtomicInteger();
+    AtomicInteger duplicates = new AtomicInteger();
+    CountDownLatch allDelivered = new CountDownLatch(events);
+    HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+    sink.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    sink.createContext("/", ex -> {
+      byte[] body;
+      try (InputStream in = ex.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      long now = System.nanoTime();
+      Matcher m = SEQ.matcher(new String(body, StandardCharsets.UTF_8));
+      if (m.find()) {
+        int seq = Integer.parseInt(m.group(1));
+        if (receivedAt[seq] == 0) {
+          receivedAt[seq] = now;
+          delivered.incrementAndGet();
+          allDelivered.countDown();
+        } else {
+          duplicates.incrementAndGet();
+        }
+      }
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    sink.start();
+
+    Path dir = Files.createTempDirectory("postee-load");
+    StringBuilder cfg = new StringBuilder("name: load\nroutes:\n");
+    for (int i = 0; i < routes; i++) {
+      cfg.append("- name: route-").append(i).append('\n')
+          .append("  input: input.kind == \"kind-").append(i).append("\"; contains(input.image, \"alpine\")\n")
+          .append("  actions: [sink-").append(i).append("]\n")
+          .append("  template: raw-json\n");
+    }
+    cfg.append("templates:\n- name: raw-json\n  rego-package: postee.rawmessage.json\nactions:\n");
+    for (int i = 0; i < routes; i++) {
+      cfg.append("- name: sink-").append(i).append("\n  type: webhook\n  enable: true\n  url: http://127.0.0.1:")
+          .append(sink.getAddress().getPort()).append("/sink\n");
+    }
+    Files.writeString(dir.resolve("cfg.yaml"), cfg);
+    ServerSettings settings = new ServerSettings(ListenAddress.parse("127.0.0.1:0"), null, dir.resolve("cfg.yaml"),
+        dir.resolve("data/postee.db"), dir.resolve("templates"), dir.resolve("filters"), null, null, false, false,
+        ServerSettings.DEFAULT_MAX_BODY_BYTES, List.of(), null, ServerSettings.DEFAULT_HMAC_HEADER, null, false,
+        64, 100_000, null, null);
+    PosteeServer server = PosteeServer.start(settings, Map.of());
+    String base = "http://127.0.0.1:" + server.httpPort();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+
+    // warm-up of both paths (JIT), not measured
+    run(pool, clients, 2000, i -> http.send(HttpRequest.newBuilder(URI.create(base + "/ping")).GET().build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode());
+
+    // 1. a request that does nothing, same clients, fixed time
+    AtomicLong pings = new AtomicLong();
+    long pingStart = System.nanoTime();
+    long pingEnd = pingStart + Duration.ofSeconds(baselineSeconds).toNanos();
+    runUntil(pool, clients, pingEnd, () -> {
+      int s = http.send(HttpRequest.newBuilder(URI.create(base + "/ping")).GET().build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (s == 200) pings.incrementAndGet();
+    });
+    double pingRate = pings.get() / ((System.nanoTime() - pingStart) / 1e9);
+
+    // 2. events end to end
+    AtomicInteger rejected = new AtomicInteger();
+    long start = System.nanoTime();
+    run(pool, clients, events, seq -> {
+      String body = "{\"seq\":" + seq + ",\"kind\":\"kind-" + (seq % routes) + "\",\"image\":\"alpine:3." + (seq % 20)
+          + "\",\"vulnerability_summary\":{\"critical\":" + (seq % 3) + ",\"high\":4}}";
+      sentAt[seq] = System.nanoTime();
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/")).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() / 100 != 2) rejected.incrementAndGet();
+      return r.statusCode();
+    });
+    long ingestEnd = System.nanoTime();
+    boolean complete = allDelivered.await(5, java.util.concurrent.TimeUnit.MINUTES);
+    long end = System.nanoTime();
+
+    long[] latencies = new long[delivered.get()];
+    int n = 0;
+    for (int i = 0; i < events; i++) if (receivedAt[i] != 0) latencies[n++] = receivedAt[i] - sentAt[i];
+    Arrays.sort(latencies, 0, n);
+    double e2eRate = delivered.get() / ((end - start) / 1e9);
+    double ingestRate = (events - rejected.get()) / ((ingestEnd - start) / 1e9);
+    System.out.printf(Locale.ROOT, "clients                      %d%n", clients);
+    System.out.printf(Locale.ROOT, "do-nothing requests (GET /ping) %.0f req/s%n", pingRate);
+    System.out.printf(Locale.ROOT, "events posted                %d (rejected %d), ingest %.0f events/s%n", events, rejected.get(), ingestRate);
+    System.out.printf(Locale.ROOT, "events delivered             %d%s, duplicates %d%n", delivered.get(), complete ? "" : " (INCOMPLETE)", duplicates.get());
+    System.out.printf(Locale.ROOT, "end to end                   %.0f events/s = %.0f%% of the do-nothing rate%n", e2eRate, 100 * e2eRate / pingRate);
+    System.out.printf(Locale.ROOT, "latency POST -> sink         p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        pct(latencies, n, 0.50) / 1e6, pct(latencies, n, 0.99) / 1e6, n == 0 ? 0 : latencies[n - 1] / 1e6);
+    pool.shutdownNow();
+    server.close();
+    sink.stop(0);
+    System.exit(complete ? 0 : 1);
+  }
+
+  private static double pct(long[] sorted, int n, double p) {
+    if (n == 0) return 0;
+    return sorted[Math.min(n - 1, (int) Math.ceil(p * n) - 1)];
+  }
+
+  @FunctionalInterface
+  interface Call {
+    int call(int seq) throws Exception;
+  }
+
+  @FunctionalInterface
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs call(0..count-1) on `clients` threads, each taking the next number. */
+  private static void run(ExecutorService pool, int clients, int count, Call call) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      fs.add(pool.submit(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < count) call.call(i);
+        return null;
+      }));
+    }
+    for (var f : fs) f.get();
+  }
+
+  private static void runUntil(ExecutorService pool, int clients, long endNanos, Step step) throws Exception {
+    List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      fs.add(pool.submit(() -> {
+        while (System.nanoTime() < endNanos) step.run();
+        return null;
+      }));
+    }
+    for (var f : fs) f.get();
+  }
+
+  private static int intArg(String[] args, String name, int def) {
+    for (int i = 0; i < args.length - 1; i++) if (args[i].equals(name)) return Integer.parseInt(args[i + 1]);
+    return def;
+  }
+
+  private HttpLoad() {}
+}
