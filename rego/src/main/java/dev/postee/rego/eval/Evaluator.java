@@ -177,6 +177,8 @@ public final class Evaluator implements BuiltinContext {
     Map<RuleNode, IR.With> functionMocks;
     /** Per rule-tree node: the node's value, UNDEF, or IN_PROGRESS while it is being computed. */
     final Object[] ruleCache;
+    /** Per node whose document is being built: documents at single keys read meanwhile. */
+    final HashMap<RuleNode, HashMap<Value, Object>> keyCache = new HashMap<>();
     /** Per function node (by id, created on first call): results by argument values. */
     HashMap<List<Value>, Object>[] fnMemo;
 
@@ -846,6 +848,19 @@ public final class Evaluator implements BuiltinContext {
       }
       if (node.hasRules()) {
         if (node.isFunction()) return true;
+        if (i < path.length && state.ruleCache[node.id] == IN_PROGRESS && onlyDynamicRules(node)) {
+          // A rule below this node reads a sibling while the node's document is being built
+          // (p[k] := ... and p.b := p.a + 1): only the rules that can produce that key are needed.
+          IR.T seg = path[i];
+          Object g = seg instanceof IR.Const c ? c.value : segmentValue(f, seg);
+          if (g == UNDEF) return true;
+          if (g != MULTI) {
+            Value key = (Value) g;
+            Value v = applyTrie(keyValue(node, key), trie == null ? null : trie.children.get(key));
+            if (v == null) return true;
+            return walk(f, v, path, i + 1, vk);
+          }
+        }
         Value v = ruleValue(node, base);
         v = applyTrie(v, trie);
         if (v == null) return true;
@@ -1103,6 +1118,49 @@ public final class Evaluator implements BuiltinContext {
     for (Map.Entry<Value, RuleNode> e : node.children.entrySet()) {
       if (e.getValue().hasRulesBelow) collectSubtree(tree, e.getValue(), concat(path, new Value[] {e.getKey()}));
     }
+  }
+
+  private static boolean onlyDynamicRules(RuleNode n) {
+    if (!n.defaults.isEmpty()) return false;
+    for (IR.Rule r : n.rules) {
+      if (!(r.kind == IR.RuleKind.PARTIAL_OBJECT || (r.kind == IR.RuleKind.PARTIAL_SET && r.tail.length > 0))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The document at key below a node whose rules all have variables in their refs, computed
+   * from the rules that can produce it only (the node's own rules, and the rules below key).
+   */
+  @SuppressWarnings("unchecked")
+  private Value keyValue(RuleNode node, Value key) {
+    HashMap<Value, Object> cache = state.keyCache.computeIfAbsent(node, n -> new HashMap<>());
+    Object cached = cache.get(key);
+    if (cached == IN_PROGRESS) {
+      throw new RegoException(RegoException.RECURSION, "rule " + node.pathString() + "[" + key.toRego() + "] is recursive", null);
+    }
+    if (cached != null) return cached == UNDEF ? null : (Value) cached;
+    cache.put(key, IN_PROGRESS);
+    Value v;
+    try {
+      LinkedHashMap<Value, Object> tree = new LinkedHashMap<>();
+      for (IR.Rule rule : node.rules) {
+        if (rule.tail[0] instanceof IR.Const c && !c.value.equals(key)) continue;
+        collectDynamic(tree, rule, EMPTY_PATH);
+      }
+      RuleNode child = node.child(key);
+      if (child != null && child.hasRulesBelow) collectSubtree(tree, child, new Value[] {key});
+      Object o = tree.get(key);
+      if (o == null) v = null;
+      else if (o instanceof LinkedHashMap<?, ?> m) v = toValue((LinkedHashMap<Value, Object>) m);
+      else if (o instanceof SetValue.Builder sb) v = sb.build();
+      else v = (Value) o;
+    } catch (RuntimeException | Error e) {
+      cache.remove(key);
+      throw e;
+    }
+    cache.put(key, v == null ? UNDEF : v);
+    return v;
   }
 
   private static IR.Rule firstRule(RuleNode n) {

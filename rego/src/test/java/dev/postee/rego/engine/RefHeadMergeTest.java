@@ -66,4 +66,24 @@ class RefHeadMergeTest {
         """, "cfg");
     assertThat(Json.write(v)).isEqualTo("{\"x\":{\"level\":0},\"y\":{\"level\":1},\"z\":{\"level\":9}}");
   }
+
+  @Test
+  void aFixedRuleMayReadASiblingThatADynamicRuleProduces() {
+    // Not recursive: p.total reads p.items, which only the rule with a variable can produce.
+    Value v = doc("""
+        inv[kind] contains n if {
+          some n in [1, 2, 3]
+          kind := "items"
+        }
+        inv.total := sum(inv.items)
+        inv.label := sprintf("%d items", [count(inv.items)])
+        """, "inv");
+    assertThat(Json.write(v)).isEqualTo("{\"items\":[1,2,3],\"label\":\"3 items\",\"total\":6}");
+  }
+
+  @Test
+  void readingTheKeyARuleProducesItselfStaysRecursive() {
+    assertThatThrownBy(() -> doc("loop[k] := v if { k := \"a\"; v := loop.a }", "loop"))
+        .hasMessageContaining("recursive");
+  }
 }
