@@ -1101,7 +1101,11 @@ public final class Evaluator implements BuiltinContext {
     for (IR.Rule r : node.rules) if (r.kind == IR.RuleKind.COMPLETE) complete = true;
     for (IR.Rule r : node.defaults) if (r.kind == IR.RuleKind.COMPLETE) complete = true;
     if (complete) {
-      Value c = complete(node);
+      // A node with complete rules only: its (cached) rule value is that of the rules.
+      boolean plain = true;
+      for (IR.Rule r : node.rules) if (r.kind != IR.RuleKind.COMPLETE) plain = false;
+      for (RuleNode c : node.children.values()) if (c.hasRulesBelow) plain = false;
+      Value c = plain ? ruleValue(node, null) : complete(node);
       if (c != null) insert(tree, path, c, false, firstRule(node));
     }
     for (IR.Rule rule : node.rules) {
