@@ -35,6 +35,8 @@ public final class Parser {
   /** and / or are keywords once imported (future.keywords.and, future.keywords.or). */
   private boolean andKeyword;
   private boolean orKeyword;
+  /** The module imports rego.v2, which brings and/or even when they are not enabled otherwise. */
+  private boolean importsRegoV2;
   private int wildcardCounter;
   private final int[] wildcardBase;
 
@@ -92,7 +94,7 @@ public final class Parser {
   }
 
   private static boolean looksLikeV1(String src) {
-    return src.contains("rego.v1") || src.matches("(?s).*\\b(if|contains)\\b.*");
+    return src.contains("rego.v1") || src.contains("rego.v2") || src.matches("(?s).*\\b(if|contains)\\b.*");
   }
 
   /** Parses a query body (expressions separated by ';' or newlines). */
@@ -175,6 +177,7 @@ public final class Parser {
     Term.Ref pkgRef = refOfNames("package path");
     List<String> pkgPath = refToStrings(pkgRef);
     List<Module.Import> imports = new ArrayList<>();
+    importsRegoV2 = scanImportsRegoV2();
     while (atIdent("import") && !startsRef()) imports.add(importDecl());
     List<Rule> rules = new ArrayList<>();
     while (!at(Kind.EOF)) {
@@ -184,6 +187,21 @@ public final class Parser {
     }
     List<Module.Annotation> annotations = annotations(pkgTok, imports, rules);
     return new Module(file, pkgPath, List.copyOf(imports), List.copyOf(rules), v1, List.copyOf(annotations), List.copyOf(comments), loc(pkgTok));
+  }
+
+  /** Whether the module has an {@code import rego.v2} (imports all precede the rules). */
+  private boolean scanImportsRegoV2() {
+    for (int i = p; i + 3 < toks.size(); i++) {
+      if (isIdent(toks.get(i), "import") && isIdent(toks.get(i + 1), "rego")
+          && toks.get(i + 2).kind() == Kind.DOT && isIdent(toks.get(i + 3), "v2")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isIdent(Token t, String text) {
+    return t.kind() == Kind.IDENT && t.text().equals(text);
   }
 
   private Module.Import importDecl() {
@@ -207,7 +225,7 @@ public final class Parser {
         } else if (parts.size() == 3 && parts.get(2).equals("not")) {
           futureKeywords.add("not"); // enables negated bodies: not { ... }
         } else if (parts.size() == 3 && (parts.get(2).equals("and") || parts.get(2).equals("or"))) {
-          if (!logicAllowed) {
+          if (!logicAllowed && !importsRegoV2) {
             throw error(start, "unexpected keyword in import: " + path + " (the and/or keywords are experimental and not enabled)");
           }
           if (parts.get(2).equals("and")) andKeyword = true;
@@ -217,10 +235,17 @@ public final class Parser {
         }
       }
       case "rego" -> {
-        if (!(parts.size() == 2 && parts.get(1).equals("v1"))) {
-          throw error(start, "invalid import " + path + ": expected rego.v1");
+        if (!(parts.size() == 2 && (parts.get(1).equals("v1") || parts.get(1).equals("v2")))) {
+          throw error(start, "invalid import " + path + ": expected rego.v1 or rego.v2");
         }
-        if (!v1) throw error(start, "import rego.v1 in a v0 module");
+        if (!v1) throw error(start, "import " + path + " in a v0 module");
+        if (parts.get(1).equals("v2")) {
+          // Rego v2 for this module only: the and, or and not (negated body) keywords,
+          // whether or not the experimental keywords are enabled for the compile.
+          futureKeywords.add("not");
+          andKeyword = true;
+          orKeyword = true;
+        }
       }
       default -> throw error(start, "invalid import " + path + ": path must begin with input, data, future or rego");
     }

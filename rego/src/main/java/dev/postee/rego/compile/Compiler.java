@@ -1512,25 +1512,30 @@ public final class Compiler {
     switch (t) {
       case IR.Ref r -> {
         if (r.head instanceof IR.DataRoot) {
+          // Rules on the way may produce the document (rules with variables in their refs);
+          // below the path's end every rule may. Siblings off the path are not read.
           RuleNode n = root;
-          int i = 0;
-          boolean reachesRules = true;
-          for (; i < r.path.length; i++) {
+          boolean rulesOnPath = false;
+          boolean all = true;
+          for (int i = 0; i < r.path.length; i++) {
             if (!(r.path[i] instanceof IR.Const c)) {
               // a dynamic segment: which rules are reached is only known at run time, where
               // actual recursion is detected; a static error here would reject valid policies
-              reachesRules = n.hasRules();
+              all = rulesOnPath;
               break;
             }
             RuleNode next = n.children.get(c.value);
             if (next == null) {
-              reachesRules = false;
+              all = false;
               break;
             }
             n = next;
-            if (n.hasRules()) break;
+            if (n.hasRules()) {
+              deps.add(n);
+              rulesOnPath = true;
+            }
           }
-          if (reachesRules) addRuleNodes(n, deps);
+          if (all) addRuleNodes(n, deps);
         } else {
           depsOf(r.head, deps);
         }

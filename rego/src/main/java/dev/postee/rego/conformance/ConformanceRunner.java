@@ -174,9 +174,11 @@ public final class ConformanceRunner {
     String wantError = (String) c.get("want_error");
     boolean expectError = wantCode != null || c.containsKey("want_error");
     Object wantResult = c.get("want_result");
+    // want_defined (upstream loader field): only whether the query has a solution is checked.
+    Boolean wantDefined = wantResult == null && c.get("want_defined") instanceof Boolean wd ? wd : null;
     String expected = expectError
         ? "error " + (wantCode == null ? "" : wantCode) + (wantError == null || wantError.isEmpty() ? "" : " \"" + wantError + "\"")
-        : describeRows(wantResult);
+        : wantDefined != null ? (wantDefined ? "defined" : "undefined") : describeRows(wantResult);
     try {
       Rego.Builder b = Rego.builder().syntax(Parser.Syntax.V1).experimentalKeywords(experimental).builtins(HARNESS_BUILTINS);
       List<Object> modules = (List<Object>) c.getOrDefault("modules", List.of());
@@ -194,6 +196,10 @@ public final class ConformanceRunner {
       List<PreparedQuery.Result> results = query.eval(input, data, opts);
       if (expectError) {
         return new Outcome(file, index, note, Status.FAIL, expected, "no error; results " + describeActual(results, false), "");
+      }
+      if (wantDefined != null) {
+        if (wantDefined == !results.isEmpty()) return new Outcome(file, index, note, Status.PASS, expected, "", "");
+        return new Outcome(file, index, note, Status.FAIL, expected, results.isEmpty() ? "undefined" : describeActual(results, false), "");
       }
       Set<Value> want = new HashSet<>();
       for (Object row : (List<Object>) wantResult) want.add(normalize(Values.fromJava(row), sortBindings));

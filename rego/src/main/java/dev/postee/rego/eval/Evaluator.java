@@ -177,6 +177,8 @@ public final class Evaluator implements BuiltinContext {
     Map<RuleNode, IR.With> functionMocks;
     /** Per rule-tree node: the node's value, UNDEF, or IN_PROGRESS while it is being computed. */
     final Object[] ruleCache;
+    /** Per node whose document is being built: documents at single keys read meanwhile. */
+    final HashMap<RuleNode, HashMap<Value, Object>> keyCache = new HashMap<>();
     /** Per function node (by id, created on first call): results by argument values. */
     HashMap<List<Value>, Object>[] fnMemo;
 
@@ -846,6 +848,19 @@ public final class Evaluator implements BuiltinContext {
       }
       if (node.hasRules()) {
         if (node.isFunction()) return true;
+        if (i < path.length && state.ruleCache[node.id] == IN_PROGRESS && onlyDynamicRules(node)) {
+          // A rule below this node reads a sibling while the node's document is being built
+          // (p[k] := ... and p.b := p.a + 1): only the rules that can produce that key are needed.
+          IR.T seg = path[i];
+          Object g = seg instanceof IR.Const c ? c.value : segmentValue(f, seg);
+          if (g == UNDEF) return true;
+          if (g != MULTI) {
+            Value key = (Value) g;
+            Value v = applyTrie(keyValue(node, key), trie == null ? null : trie.children.get(key));
+            if (v == null) return true;
+            return walk(f, v, path, i + 1, vk);
+          }
+        }
         Value v = ruleValue(node, base);
         v = applyTrie(v, trie);
         if (v == null) return true;
@@ -949,9 +964,17 @@ public final class Evaluator implements BuiltinContext {
       if (c != null) v = c;
     }
     if (obj) {
-      Value o = partialObject(node);
+      // Rules with variables in their refs, and every rule below them, build one document:
+      // a rule's output path must not extend another's (OPA reports that as a conflict).
+      LinkedHashMap<Value, Object> tree = new LinkedHashMap<>();
+      for (IR.Rule rule : node.rules) collectDynamic(tree, rule, EMPTY_PATH);
+      for (Map.Entry<Value, RuleNode> e : node.children.entrySet()) {
+        if (e.getValue().hasRulesBelow) collectSubtree(tree, e.getValue(), new Value[] {e.getKey()});
+      }
+      Value o = toValue(tree);
       if (v == null) v = o;
       else if (v instanceof ObjectValue vo && o instanceof ObjectValue oo) v = merge(vo, oo, node);
+      return v;
     }
     if (!node.children.isEmpty()) {
       ObjectValue.Builder b = null;
@@ -1047,29 +1070,117 @@ public final class Evaluator implements BuiltinContext {
     return new EvalLimitException("collection exceeds the limit of " + opts.maxCollectionSize() + " elements", loc);
   }
 
-  /** Partial objects and general ref heads: nested maps keyed by the tail terms. */
-  private Value partialObject(RuleNode node) {
-    LinkedHashMap<Value, Object> tree = new LinkedHashMap<>();
-    boolean any = false;
+  private static final Value[] EMPTY_PATH = new Value[0];
+
+  /**
+   * Inserts the outputs of a rule with a variable (or key) in its ref into tree, below prefix.
+   * The tree holds nested maps for the path segments, and at the leaves a Value (single-value
+   * rules) or a SetValue.Builder (multi-value rules).
+   */
+  private void collectDynamic(LinkedHashMap<Value, Object> tree, IR.Rule rule, Value[] prefix) {
+    boolean isSetLeaf = rule.kind == IR.RuleKind.PARTIAL_SET;
+    if (!(rule.kind == IR.RuleKind.PARTIAL_OBJECT || (isSetLeaf && rule.tail.length > 0))) return;
+    for (IR.Rule r = rule; r != null; r = r.elseRule) {
+      Value[] f = new Value[r.frameSize];
+      IR.Rule cur = r;
+      boolean[] produced = {false};
+      evalBody(f, r.body.exprs, 0, () -> evalArgs(f, cur.tail, 0, new Value[cur.tail.length], keys ->
+          evalTerm(f, isSetLeaf ? cur.key : cur.value, v -> {
+            insert(tree, concat(prefix, keys), v, isSetLeaf, cur);
+            produced[0] = true;
+            return true;
+          })));
+      if (produced[0]) break;
+    }
+  }
+
+  /** Inserts the outputs of every rule at or below node (at path below the tree's root) into tree. */
+  private void collectSubtree(LinkedHashMap<Value, Object> tree, RuleNode node, Value[] path) {
+    if (node.isFunction()) return;
+    boolean complete = false;
+    for (IR.Rule r : node.rules) if (r.kind == IR.RuleKind.COMPLETE) complete = true;
+    for (IR.Rule r : node.defaults) if (r.kind == IR.RuleKind.COMPLETE) complete = true;
+    if (complete) {
+      // A node with complete rules only: its (cached) rule value is that of the rules.
+      boolean plain = true;
+      for (IR.Rule r : node.rules) if (r.kind != IR.RuleKind.COMPLETE) plain = false;
+      for (RuleNode c : node.children.values()) if (c.hasRulesBelow) plain = false;
+      Value c = plain ? ruleValue(node, null) : complete(node);
+      if (c != null) insert(tree, path, c, false, firstRule(node));
+    }
     for (IR.Rule rule : node.rules) {
-      boolean isSetLeaf = rule.kind == IR.RuleKind.PARTIAL_SET;
-      if (!(rule.kind == IR.RuleKind.PARTIAL_OBJECT || (isSetLeaf && rule.tail.length > 0))) continue;
-      any = true;
-      for (IR.Rule r = rule; r != null; r = r.elseRule) {
-        Value[] f = new Value[r.frameSize];
-        IR.Rule cur = r;
-        boolean[] produced = {false};
-        evalBody(f, r.body.exprs, 0, () -> evalArgs(f, cur.tail, 0, new Value[cur.tail.length], keys ->
-            evalTerm(f, isSetLeaf ? cur.key : cur.value, v -> {
-              insert(tree, keys.clone(), v, isSetLeaf, cur);
-              produced[0] = true;
-              return true;
-            })));
-        if (produced[0]) break;
+      if (rule.kind == IR.RuleKind.PARTIAL_SET && rule.tail.length == 0) {
+        Value[] f = new Value[rule.frameSize];
+        evalBody(f, rule.body.exprs, 0, () -> evalTerm(f, rule.key, v -> {
+          insert(tree, path, v, true, rule);
+          return true;
+        }));
+      } else {
+        collectDynamic(tree, rule, path);
       }
     }
-    if (!any) return null;
-    return toValue(tree);
+    for (Map.Entry<Value, RuleNode> e : node.children.entrySet()) {
+      if (e.getValue().hasRulesBelow) collectSubtree(tree, e.getValue(), concat(path, new Value[] {e.getKey()}));
+    }
+  }
+
+  private static boolean onlyDynamicRules(RuleNode n) {
+    if (!n.defaults.isEmpty()) return false;
+    for (IR.Rule r : n.rules) {
+      if (!(r.kind == IR.RuleKind.PARTIAL_OBJECT || (r.kind == IR.RuleKind.PARTIAL_SET && r.tail.length > 0))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The document at key below a node whose rules all have variables in their refs, computed
+   * from the rules that can produce it only (the node's own rules, and the rules below key).
+   */
+  @SuppressWarnings("unchecked")
+  private Value keyValue(RuleNode node, Value key) {
+    HashMap<Value, Object> cache = state.keyCache.computeIfAbsent(node, n -> new HashMap<>());
+    Object cached = cache.get(key);
+    if (cached == IN_PROGRESS) {
+      throw new RegoException(RegoException.RECURSION, "rule " + node.pathString() + "[" + key.toRego() + "] is recursive", null);
+    }
+    if (cached != null) return cached == UNDEF ? null : (Value) cached;
+    cache.put(key, IN_PROGRESS);
+    Value v;
+    try {
+      LinkedHashMap<Value, Object> tree = new LinkedHashMap<>();
+      for (IR.Rule rule : node.rules) {
+        if (rule.tail[0] instanceof IR.Const c && !c.value.equals(key)) continue;
+        collectDynamic(tree, rule, EMPTY_PATH);
+      }
+      RuleNode child = node.child(key);
+      if (child != null && child.hasRulesBelow) collectSubtree(tree, child, new Value[] {key});
+      Object o = tree.get(key);
+      if (o == null) v = null;
+      else if (o instanceof LinkedHashMap<?, ?> m) v = toValue((LinkedHashMap<Value, Object>) m);
+      else if (o instanceof SetValue.Builder sb) v = sb.build();
+      else v = (Value) o;
+    } catch (RuntimeException | Error e) {
+      cache.remove(key);
+      throw e;
+    }
+    cache.put(key, v == null ? UNDEF : v);
+    return v;
+  }
+
+  private static IR.Rule firstRule(RuleNode n) {
+    if (!n.rules.isEmpty()) return n.rules.get(0);
+    return n.defaults.isEmpty() ? null : n.defaults.get(0);
+  }
+
+  private static Value[] concat(Value[] a, Value[] b) {
+    if (a.length == 0) return b.clone();
+    Value[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static RegoException keyConflict(IR.Rule rule) {
+    return new RegoException(RegoException.CONFLICT, "object keys must be unique", rule == null ? null : rule.loc());
   }
 
   @SuppressWarnings("unchecked")
@@ -1083,13 +1194,9 @@ public final class Evaluator implements BuiltinContext {
         m = n;
       } else if (child instanceof LinkedHashMap<?, ?> cm) {
         m = (LinkedHashMap<Value, Object>) cm;
-      } else if (child instanceof ObjectValue ov) {
-        LinkedHashMap<Value, Object> n = new LinkedHashMap<>();
-        ov.forEach(n::put);
-        m.put(keys[i], n);
-        m = n;
       } else {
-        throw new RegoException(RegoException.CONFLICT, "object keys must be unique", rule.loc());
+        // The path runs through the value of another rule.
+        throw keyConflict(rule);
       }
     }
     Value last = keys[keys.length - 1];
@@ -1101,26 +1208,27 @@ public final class Evaluator implements BuiltinContext {
         m.put(last, sb);
       } else if (prev instanceof SetValue.Builder b) {
         sb = b;
+      } else if (prev instanceof SetValue sv) {
+        sb = SetValue.builder();
+        for (Value e : sv.elements()) sb.add(e);
+        m.put(last, sb);
       } else {
-        throw new RegoException(RegoException.CONFLICT, "object keys must be unique", rule.loc());
+        throw keyConflict(rule);
       }
       sb.add(v);
+      int max = opts.maxCollectionSize();
+      if (max > 0 && sb.size() > max) throw tooLarge(rule.loc());
       return;
     }
     if (prev == null) {
       m.put(last, v);
     } else if (prev instanceof Value pv) {
-      if (!pv.equals(v)) throw new RegoException(RegoException.CONFLICT, "object keys must be unique", rule.loc());
-    } else if (prev instanceof LinkedHashMap<?, ?> && v instanceof ObjectValue) {
-      LinkedHashMap<Value, Object> pm = (LinkedHashMap<Value, Object>) prev;
-      for (int i = 0; i < ((ObjectValue) v).size(); i++) {
-        Value[] sub = {((ObjectValue) v).keyAt(i)};
-        LinkedHashMap<Value, Object> holder = new LinkedHashMap<>();
-        holder.put(last, pm);
-        insert(holder, new Value[] {last, sub[0]}, ((ObjectValue) v).valueAt(i), false, rule);
-      }
+      if (!pv.equals(v)) throw keyConflict(rule);
+    } else if (prev instanceof SetValue.Builder sb) {
+      if (!sb.build().equals(v)) throw keyConflict(rule);
     } else {
-      throw new RegoException(RegoException.CONFLICT, "object keys must be unique", rule.loc());
+      // Other rules already wrote below this path: only the very same document is no conflict.
+      if (!toValue((LinkedHashMap<Value, Object>) prev).equals(v)) throw keyConflict(rule);
     }
   }
 

@@ -84,4 +84,28 @@ class LogicOperatorsTest {
     PreparedPolicy p = Rego.builder().experimentalKeywords(true).module("t.rego", "package t\n\nor := 1\nand := or + 1\n").compile();
     assertThat(value(p, "and", null)).isEqualTo(Json.parse("2"));
   }
+
+  @Test
+  void importingRegoV2BringsTheKeywordsToThatModuleOnly() {
+    // No experimental capability here: rego.v2 stands for and, or and not (negated bodies).
+    PreparedPolicy p = Rego.builder()
+        .module("a.rego", """
+            package t
+            import future.keywords.or
+            import rego.v2
+
+            either if input.a or input.b
+            neither if not { input.a or input.b }
+            """)
+        .module("b.rego", """
+            package t
+
+            named := or if or := "plain name"
+            """)
+        .compile();
+    assertThat(value(p, "either", "{\"a\": false, \"b\": true}")).isEqualTo(Json.parse("true"));
+    assertThat(value(p, "neither", "{\"a\": false, \"b\": false}")).isEqualTo(Json.parse("true"));
+    assertThat(value(p, "neither", "{\"a\": true, \"b\": false}")).isNull();
+    assertThat(value(p, "named", null)).isEqualTo(Json.parse("\"plain name\""));
+  }
 }
