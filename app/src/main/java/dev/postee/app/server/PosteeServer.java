@@ -77,7 +77,8 @@ public final class PosteeServer implements AutoCloseable {
         tls = settings.certPem() != null ? TlsMaterial.fromPem(settings.certPem(), settings.keyPem())
             : TlsMaterial.selfSigned(settings.dataDir(), Clock.systemUTC());
       } catch (TlsMaterial.TlsException e) {
-        throw new StartException("HTTPS: " + e.getMessage(), List.of(), false);
+        throw new StartException("HTTPS certificate" + (settings.certPem() != null ? " (AQUAALERT_CERT_PEM, AQUAALERT_KEY_PEM)" : "")
+            + ": " + e.getMessage(), List.of(), false);
       }
     }
     EngineOptions options = EngineOptions.standalone(settings.configFile(), settings.databaseFile())

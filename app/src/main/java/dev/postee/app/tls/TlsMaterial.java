@@ -1,13 +1,13 @@
 package dev.postee.app.tls;
 
+import dev.postee.cluster.nats.BackplaneException;
+import dev.postee.cluster.nats.PemTls;
 import java.io.IOException;
-import java.io.Reader;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,13 +18,11 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
@@ -32,7 +30,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.DERSequence;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -43,17 +40,13 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * The HTTPS listener's key and certificate chain: the PEM files named by AQUAALERT_CERT_PEM and
- * AQUAALERT_KEY_PEM (PKCS#1, PKCS#8 and SEC1 keys, as Go's tls package reads them), or a
+ * AQUAALERT_KEY_PEM (PKCS#1, PKCS#8 and SEC1 keys, as Go's tls package reads them; read by {@link
+ * PemTls}, as the backplane's), or a
  * self-signed certificate generated once and kept under the data directory so that clients which
  * trust it keep working across restarts.
  */
@@ -86,10 +79,16 @@ public final class TlsMaterial {
     }
   }
 
-  /** Reads a certificate chain and its key from PEM files. */
+  /** Reads a certificate chain and its key from PEM files (with the backplane's PEM reader). */
   public static TlsMaterial fromPem(Path certPem, Path keyPem) throws TlsException {
-    List<X509Certificate> chain = readCertificates(certPem);
-    PrivateKey key = readKey(keyPem);
+    List<X509Certificate> chain;
+    PrivateKey key;
+    try {
+      chain = PemTls.readCertificates(certPem, "certificate file");
+      key = PemTls.readPrivateKey(keyPem);
+    } catch (BackplaneException e) {
+      throw new TlsException(e.getMessage());
+    }
     if (!matches(key, chain.get(0))) {
       throw new TlsException(keyPem + " is not the key of the certificate in " + certPem + "; give the matching pair");
     }
@@ -186,51 +185,6 @@ public final class TlsMaterial {
     b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
     X509CertificateHolder holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
     return new JcaX509CertificateConverter().getCertificate(holder);
-  }
-
-  private static List<X509Certificate> readCertificates(Path file) throws TlsException {
-    List<X509Certificate> certs = new ArrayList<>();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-      Object o;
-      while ((o = p.readObject()) != null) {
-        if (o instanceof X509CertificateHolder h) certs.add(new JcaX509CertificateConverter().getCertificate(h));
-      }
-    } catch (NoSuchFileException e) {
-      throw new TlsException("certificate file " + file + " does not exist (AQUAALERT_CERT_PEM)");
-    } catch (IOException | CertificateException e) {
-      throw new TlsException("certificate file " + file + " cannot be read as PEM: " + e.getMessage());
-    }
-    if (certs.isEmpty()) {
-      throw new TlsException("certificate file " + file + " holds no '-----BEGIN CERTIFICATE-----' block; give a PEM certificate (chain)");
-    }
-    return certs;
-  }
-
-  private static PrivateKey readKey(Path file) throws TlsException {
-    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-      Object o;
-      while ((o = p.readObject()) != null) {
-        switch (o) {
-          // the private key alone: SEC1 keys may omit their public half
-          case PEMKeyPair kp -> { return converter.getPrivateKey(kp.getPrivateKeyInfo()); }
-          case PrivateKeyInfo info -> { return converter.getPrivateKey(info); }
-          case PEMEncryptedKeyPair ignored -> throw encrypted(file);
-          case PKCS8EncryptedPrivateKeyInfo ignored -> throw encrypted(file);
-          default -> { /* EC PARAMETERS and other blocks precede the key */ }
-        }
-      }
-    } catch (NoSuchFileException e) {
-      throw new TlsException("key file " + file + " does not exist (AQUAALERT_KEY_PEM)");
-    } catch (IOException e) {
-      throw new TlsException("key file " + file + " cannot be read as PEM: " + e.getMessage());
-    }
-    throw new TlsException("key file " + file + " holds no private key block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
-  }
-
-  private static TlsException encrypted(Path file) {
-    return new TlsException("key file " + file + " is encrypted; give an unencrypted key (e.g. openssl pkey -in "
-        + file + " -out key.pem)");
   }
 
   private static boolean matches(PrivateKey key, X509Certificate cert) {

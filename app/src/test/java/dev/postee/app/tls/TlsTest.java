@@ -161,6 +161,21 @@ class TlsTest {
   }
 
   @Test
+  void anEcSec1KeyWithoutItsOptionalPublicKeyIsReadToo() throws Exception {
+    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
+    kpg.initialize(256);
+    KeyPair pair = kpg.generateKeyPair();
+    PrivateKeyInfo info = PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded());
+    ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+    Path certPem = dir.resolve("cert.pem");
+    Path keyPem = dir.resolve("key.pem");
+    Files.writeString(certPem, pem(certificate(pair, "SHA256withECDSA")));
+    Files.writeString(keyPem, TlsMaterial.pem("EC PRIVATE KEY",
+        new ECPrivateKey(256, inner.getKey(), info.getPrivateKeyAlgorithm().getParameters()).getEncoded()));
+    assertThat(TlsMaterial.fromPem(certPem, keyPem).certificate().getPublicKey()).isEqualTo(pair.getPublic());
+  }
+
+  @Test
   void unusablePemFilesAreClearStartErrors() throws Exception {
     KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
     kpg.initialize(256);
@@ -171,16 +186,17 @@ class TlsTest {
     Files.writeString(certPem, pem(certificate(a, "SHA256withECDSA")));
     Files.writeString(keyPem, sec1(b));
     assertThatThrownBy(() -> start(certPem, keyPem)).isInstanceOf(PosteeServer.StartException.class)
-        .hasMessage("HTTPS: " + keyPem + " is not the key of the certificate in " + certPem + "; give the matching pair")
+        .hasMessage("HTTPS certificate (AQUAALERT_CERT_PEM, AQUAALERT_KEY_PEM): " + keyPem + " is not the key of the certificate in "
+            + certPem + "; give the matching pair")
         .satisfies(e -> assertThat(((PosteeServer.StartException) e).isConfiguration()).isFalse());
 
     assertThatThrownBy(() -> TlsMaterial.fromPem(dir.resolve("absent.pem"), keyPem))
-        .hasMessage("certificate file " + dir.resolve("absent.pem") + " does not exist (AQUAALERT_CERT_PEM)");
+        .hasMessage("certificate file " + dir.resolve("absent.pem") + " does not exist");
     Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
     assertThatThrownBy(() -> TlsMaterial.fromPem(dir.resolve("empty.pem"), keyPem))
-        .hasMessageContaining("holds no '-----BEGIN CERTIFICATE-----' block");
+        .hasMessageContaining("holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     assertThatThrownBy(() -> TlsMaterial.fromPem(certPem, certPem))
-        .hasMessageContaining("holds no private key block");
+        .hasMessageContaining("holds no PEM private key");
   }
 
   private static X509Certificate certificate(KeyPair pair, String signature) throws Exception {

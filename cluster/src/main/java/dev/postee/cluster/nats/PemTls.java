@@ -121,7 +121,8 @@ public final class PemTls {
     try (Reader r = open(file, "key file"); PEMParser parser = new PEMParser(r)) {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-        if (o instanceof PEMKeyPair kp) return converter.getKeyPair(kp).getPrivate();
+        // the private half alone: a SEC1 key may omit its optional public key, which getKeyPair needs
+        if (o instanceof PEMKeyPair kp) return converter.getPrivateKey(kp.getPrivateKeyInfo());
         if (o instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
         if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
           throw new BackplaneException("key file " + file + " is encrypted; give an unencrypted key"
