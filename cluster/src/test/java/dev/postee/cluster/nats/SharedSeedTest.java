@@ -69,10 +69,10 @@ class SharedSeedTest {
     NatsAuth.writeSeedFile(stranger, NatsAuth.generateUserKey());
     try (NatsServerSupervisor server = NatsServerSupervisor.start(serverOptions(Files.createDirectories(dir.resolve("data")))
         .withAuthorization(NatsAuth.Authorization.sharedSeed(shared.publicKey())))) {
-      assertThatThrownBy(() -> Backplane.connect(fast(BackplaneOptions.of(server.clientUrl())), Duration.ofSeconds(2)))
+      assertThatThrownBy(() -> Backplane.connect(fast(BackplaneOptions.of(server.clientUrl())), Duration.ofSeconds(10)))
           .isInstanceOf(BackplaneException.class).hasMessageContaining("refused the credentials");
       assertThatThrownBy(() -> Backplane.connect(fast(BackplaneOptions.of(server.clientUrl()).withSeedFile(stranger)),
-          Duration.ofSeconds(2)))
+          Duration.ofSeconds(10)))
           .isInstanceOf(BackplaneException.class).hasMessageContaining("refused the credentials");
     }
   }
