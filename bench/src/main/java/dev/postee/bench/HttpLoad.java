@@ -6,10 +6,6 @@ import dev.postee.app.server.PosteeServer;
 import dev.postee.app.server.ServerSettings;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,22 +91,19 @@ public final class HttpLoad {
         ServerSettings.DEFAULT_MAX_BODY_BYTES, List.of(), null, ServerSettings.DEFAULT_HMAC_HEADER, null, false,
         64, 100_000, null, null);
     PosteeServer server = PosteeServer.start(settings, Map.of());
-    String base = "http://127.0.0.1:" + server.httpPort();
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    int port = server.httpPort();
+    ThreadLocal<KeepAlive> conn = ThreadLocal.withInitial(() -> new KeepAlive("127.0.0.1", port));
     ExecutorService pool = Executors.newFixedThreadPool(clients);
 
     // warm-up of both paths (JIT), not measured
-    run(pool, clients, 2000, i -> http.send(HttpRequest.newBuilder(URI.create(base + "/ping")).GET().build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode());
+    run(pool, clients, 2000, i -> conn.get().get("/ping"));
 
     // 1. a request that does nothing, same clients, fixed time
     AtomicLong pings = new AtomicLong();
     long pingStart = System.nanoTime();
     long pingEnd = pingStart + Duration.ofSeconds(baselineSeconds).toNanos();
     runUntil(pool, clients, pingEnd, () -> {
-      int s = http.send(HttpRequest.newBuilder(URI.create(base + "/ping")).GET().build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-      if (s == 200) pings.incrementAndGet();
+      if (conn.get().get("/ping") == 200) pings.incrementAndGet();
     });
     double pingRate = pings.get() / ((System.nanoTime() - pingStart) / 1e9);
 
@@ -121,10 +114,9 @@ public final class HttpLoad {
       String body = "{\"seq\":" + seq + ",\"kind\":\"kind-" + (seq % routes) + "\",\"image\":\"alpine:3." + (seq % 20)
           + "\",\"vulnerability_summary\":{\"critical\":" + (seq % 3) + ",\"high\":4}}";
       sentAt[seq] = System.nanoTime();
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/")).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
-      if (r.statusCode() / 100 != 2) rejected.incrementAndGet();
-      return r.statusCode();
+      int status = conn.get().post("/", body);
+      if (status / 100 != 2) rejected.incrementAndGet();
+      return status;
     });
     long ingestEnd = System.nanoTime();
     boolean complete = allDelivered.await(5, java.util.concurrent.TimeUnit.MINUTES);
@@ -187,6 +179,72 @@ public final class HttpLoad {
       }));
     }
     for (var f : fs) f.get();
+  }
+
+  /** A minimal HTTP/1.1 client on one persistent connection (as wrk does): the client is not what is measured. */
+  static final class KeepAlive {
+    private final java.net.Socket socket;
+    private final java.io.OutputStream out;
+    private final java.io.BufferedInputStream in;
+    private final String host;
+
+    KeepAlive(String host, int port) {
+      try {
+        socket = new java.net.Socket(host, port);
+        socket.setTcpNoDelay(true);
+        out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16384);
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
+        this.host = host + ":" + port;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    int get(String path) throws java.io.IOException {
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return readResponse();
+    }
+
+    int post(String path, String body) throws java.io.IOException {
+      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nContent-Length: "
+          + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(b);
+      out.flush();
+      return readResponse();
+    }
+
+    private int readResponse() throws java.io.IOException {
+      String status = line();
+      int code = Integer.parseInt(status.split(" ")[1]);
+      int length = 0;
+      boolean chunked = false;
+      String h;
+      while (!(h = line()).isEmpty()) {
+        String lower = h.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) length = Integer.parseInt(h.substring(15).trim());
+        if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+      }
+      if (chunked) {
+        while (true) {
+          int size = Integer.parseInt(line().trim(), 16);
+          in.skipNBytes(size);
+          line();
+          if (size == 0) break;
+        }
+      } else {
+        in.skipNBytes(length);
+      }
+      return code;
+    }
+
+    private String line() throws java.io.IOException {
+      StringBuilder sb = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1 && c != '\n') if (c != '\r') sb.append((char) c);
+      return sb.toString();
+    }
   }
 
   private static int intArg(String[] args, String name, int def) {
