@@ -11,6 +11,14 @@ public final class Logging {
 
   public enum Verbosity { QUIET, NORMAL, DEBUG }
 
+  /**
+   * Writes out what the asynchronous appender still holds and stops logging; called last on the
+   * way out (the JVM's shutdown hooks run in no particular order, so logback's own hook is not used).
+   */
+  public static void flush() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) context.stop();
+  }
+
   public static void configure(Verbosity verbosity) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

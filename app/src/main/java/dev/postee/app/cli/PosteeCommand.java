@@ -60,7 +60,10 @@ final class PosteeCommand implements Callable<Integer> {
       }
       return ExitCodes.RUNTIME_ERROR;
     }
-    Thread hook = new Thread(server::close, "postee-shutdown");
+    Thread hook = new Thread(() -> {
+      server.close();
+      dev.postee.app.Logging.flush(); // the last lines (stopping, stopped) reach stderr before the JVM exits
+    }, "postee-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       server.awaitStopped();
