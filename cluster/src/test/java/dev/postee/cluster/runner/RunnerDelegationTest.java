@@ -246,4 +246,19 @@ class RunnerDelegationTest {
         Subjects.delegationConsumer(RUNNER)).getRedelivered()).isZero();
     assertThat(effects()).containsExactly("slow one");
   }
+
+  @Test
+  void progressFollowsAnAckWaitShorterThanTheConfiguredInterval() throws Exception {
+    // the controller's --delegation-ack-wait is 2 s here; the runner's own interval (15 s) would let it lapse
+    start(RunnerTesting.fastTimings().withInProgressInterval(Duration.ofSeconds(15)));
+    Delegation d = delegation(RUNNER, "slow", "remote", "slow two", EVENT);
+
+    delegate(client, d);
+
+    assertThat(awaitResult(client, RUNNER, d.executionId()).durationMillis()).isGreaterThan(ACK_WAIT.toMillis());
+    awaitAllAcked(client, RUNNER);
+    assertThat(client.jetStreamManagement().getConsumerInfo(Subjects.DELEGATIONS_STREAM,
+        Subjects.delegationConsumer(RUNNER)).getRedelivered()).isZero();
+    assertThat(effects()).containsExactly("slow two");
+  }
 }
