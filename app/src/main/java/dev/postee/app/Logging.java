@@ -30,4 +30,12 @@ public final class Logging {
       }
     }
   }
+
+  /**
+   * Writes out what the asynchronous appender still holds and stops logging: the last call of a
+   * process (after the server has stopped), since logback's own JVM hook would race the shutdown.
+   */
+  public static void stop() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) context.stop();
+  }
 }

@@ -12,6 +12,7 @@ public final class Main {
     Logging.configure(debug ? Logging.Verbosity.DEBUG : Logging.Verbosity.QUIET);
     int code = new Cli(System.getenv(), System.out, System.err).run(args);
     System.out.flush();
+    Logging.stop();
     System.exit(code);
   }
 
