@@ -50,6 +50,12 @@ final class Node implements AutoCloseable {
     return new Node("controller", dir, a, Map.of());
   }
 
+  /** A controller on the NATS servers of {@code natsUrls} (--nats-url): no nats-server of its own. */
+  static Node controllerOnNats(Path dir, Path cfg, String natsUrls) {
+    return new Node("controller", dir, List.of("--controller-mode", "--nats-url", natsUrls, "--cfgfile", cfg.toString()),
+        Map.of());
+  }
+
   /** Runner {@code name} connecting to {@code natsUrl}. */
   static Node runner(Path dir, String name, String natsUrl, String... extra) {
     List<String> a = new ArrayList<>(List.of("--runner-name", name, "--controller-url", natsUrl));
