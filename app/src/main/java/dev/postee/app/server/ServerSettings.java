@@ -74,7 +74,7 @@ public record ServerSettings(
       natsUrls = List.copyOf(natsUrls);
     }
 
-    /** The URLs the controller's own connection uses: {@code --nats-url}, or its local server's. */
+    /** True when the controller runs its own nats-server at {@code url}; false with {@code --nats-url}. */
     public boolean supervisesNats() {
       return natsUrls.isEmpty();
     }
