@@ -11,13 +11,6 @@ public final class Logging {
 
   public enum Verbosity { QUIET, NORMAL, DEBUG }
 
-  /**
-   * Writes out what the asynchronous appender still holds and stops logging; called last on the
-   * way out (the JVM's shutdown hooks run in no particular order, so logback's own hook is not used).
-   */
-  public static void flush() {
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) context.stop();
-  }
 
   public static void configure(Verbosity verbosity) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
@@ -37,5 +30,13 @@ public final class Logging {
         ours.setLevel(Level.DEBUG);
       }
     }
+  }
+
+  /**
+   * Writes out what the asynchronous appender still holds and stops logging: the last call of a
+   * process (after the server has stopped), since logback's own JVM hook would race the shutdown.
+   */
+  public static void stop() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) context.stop();
   }
 }

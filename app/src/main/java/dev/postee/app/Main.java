@@ -11,8 +11,8 @@ public final class Main {
     // commands other than the server only log warnings; the server raises this once it starts
     Logging.configure(debug ? Logging.Verbosity.DEBUG : Logging.Verbosity.QUIET);
     int code = new Cli(System.getenv(), System.out, System.err).run(args);
-    Logging.flush();
     System.out.flush();
+    Logging.stop();
     System.exit(code);
   }
 

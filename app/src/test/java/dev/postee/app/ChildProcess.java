@@ -45,8 +45,15 @@ public final class ChildProcess implements AutoCloseable {
 
   /** {@code java -cp <this test classpath> dev.postee.app.Main args...}. */
   public static List<String> javaMain(String... args) {
+    return javaMain(List.of(), args);
+  }
+
+  /** {@code java <jvmOptions> -cp <this test classpath> dev.postee.app.Main args...}. */
+  public static List<String> javaMain(List<String> jvmOptions, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.postee.app.Main"));
+    List<String> cmd = new java.util.ArrayList<>(List.of(java));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.postee.app.Main"));
     cmd.addAll(List.of(args));
     return cmd;
   }

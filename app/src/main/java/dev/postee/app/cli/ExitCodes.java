@@ -10,8 +10,6 @@ public final class ExitCodes {
   public static final int CONFIG_ERROR = 1;
   /** The command line cannot be used: unknown flag, bad value, conflicting flags, unreadable event file. */
   public static final int USAGE = 2;
-  /** The server could not start or failed: port in use, database or TLS files unusable. */
+  /** The server could not start or failed: port in use, database, TLS or seed files unusable, nats-server missing. */
   public static final int RUNTIME_ERROR = 3;
-  /** Asked for something this build does not provide yet (controller and runner modes). */
-  public static final int NOT_AVAILABLE = 4;
 }

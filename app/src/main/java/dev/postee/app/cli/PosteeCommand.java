@@ -13,12 +13,12 @@ import picocli.CommandLine.Mixin;
 @Command(name = "postee", mixinStandardHelpOptions = true, versionProvider = PosteeCommand.VersionProvider.class,
     sortOptions = false,
     description = {"Policy-driven router for security events, config-compatible with Aqua's Postee v2.",
-        "Without a subcommand: runs the server (standalone mode).", "",
+        "Without a subcommand: runs the server: standalone, controller (--controller-mode) or runner (--runner-name).", "",
         "Environment (as Postee, wins over the flags): POSTEE_HTTP/AQUAALERT_URL, POSTEE_HTTPS/AQUAALERT_TLS,",
         "POSTEE_CFG/AQUAALERT_CFG, POSTEE_DEBUG, PATH_TO_DB (default ./data/postee.db),",
         "REGO_FILTERS_PATH (default ./rego-filters), AQUAALERT_CERT_PEM/AQUAALERT_KEY_PEM.", ""},
     footer = {"", "Exit codes: 0 stopped normally, 1 invalid configuration, 2 usage error,",
-        "3 cannot start (port in use, database or TLS files unusable), 4 mode not available in this build."})
+        "3 cannot start (port in use, database, TLS or seed files unusable, nats-server missing)."})
 final class PosteeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(PosteeCommand.class);
   private final Cli cli;
@@ -45,9 +45,6 @@ final class PosteeCommand implements Callable<Integer> {
     PosteeServer server;
     try {
       server = PosteeServer.start(resolved.settings(), cli.env().variables());
-    } catch (PosteeServer.ModeNotAvailableException e) {
-      cli.err().println("postee: " + e.getMessage());
-      return ExitCodes.NOT_AVAILABLE;
     } catch (PosteeServer.StartException e) {
       cli.err().println("postee: " + e.getMessage());
       for (ConfigProblem p : e.problems()) {
@@ -62,7 +59,7 @@ final class PosteeCommand implements Callable<Integer> {
     }
     Thread hook = new Thread(() -> {
       server.close();
-      dev.postee.app.Logging.flush(); // the last lines (stopping, stopped) reach stderr before the JVM exits
+      Logging.stop(); // this hook may outlive main's own Logging.stop(): write out what the server logged while stopping
     }, "postee-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {

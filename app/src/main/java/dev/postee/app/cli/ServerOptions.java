@@ -4,10 +4,14 @@ import dev.postee.app.server.ListenAddress;
 import dev.postee.app.server.Secret;
 import dev.postee.app.server.ServerSettings;
 import dev.postee.core.config.ByteSizes;
+import dev.postee.core.config.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,14 +44,21 @@ final class ServerOptions {
   String cfgfile;
 
   @Option(names = "--controller-mode", arity = "0..1", fallbackValue = "true",
-      description = "Run as controller (not available in this build yet).")
+      description = "Run as controller: actions with runs-on are delegated to runners over NATS.")
   Boolean controllerMode;
 
   @Option(names = "--controller-url", paramLabel = "URL",
-      description = "Controller: backplane listen URL (nats://host:port, tls://host:port); runner: the controller to connect to.")
+      description = "Controller: where its own nats-server listens (nats://0.0.0.0:4222, tls://0.0.0.0:4222); runner: the"
+          + " controller's backplane to connect to (comma-separated for several servers).")
   String controllerUrl;
 
-  @Option(names = "--controller-ca-root", paramLabel = "FILE", description = "Controller backplane: CA certificate (PEM).")
+  @Option(names = "--nats-url", paramLabel = "URLS",
+      description = "Use an existing NATS server or cluster (comma-separated nats:// or tls:// URLs) instead of the"
+          + " controller's own nats-server; a runner connects there instead of --controller-url.")
+  String natsUrl;
+
+  @Option(names = "--controller-ca-root", paramLabel = "FILE",
+      description = "Controller backplane: CA certificate (PEM); clients must then present a certificate it signed.")
   String controllerCaRoot;
 
   @Option(names = "--controller-tls-cert", paramLabel = "FILE", description = "Controller backplane: TLS certificate (PEM).")
@@ -56,13 +67,29 @@ final class ServerOptions {
   @Option(names = "--controller-tls-key", paramLabel = "FILE", description = "Controller backplane: TLS key (PEM).")
   String controllerTlsKey;
 
-  @Option(names = "--controller-seed-file", paramLabel = "FILE", description = "Controller backplane: NKey seed file.")
+  @Option(names = "--controller-seed-file", paramLabel = "FILE",
+      description = "Controller backplane: NKey seed file (Postee's shared seed, or the controller's own key).")
   String controllerSeedFile;
 
-  @Option(names = "--runner-name", paramLabel = "NAME", description = "Non-empty: run as the runner of this name (not available in this build yet).")
+  @Option(names = "--controller-id", paramLabel = "ID",
+      description = "Controller: stable id put into its delegations (default: generated once, kept in the database).")
+  String controllerId;
+
+  @Option(names = "--delegation-ttl", paramLabel = "DURATION",
+      description = "Controller: a delegation no runner took within this is recorded as failed (default 1h; env"
+          + " POSTEE_DELEGATION_TTL).")
+  String delegationTtl;
+
+  @Option(names = "--delegation-ack-wait", paramLabel = "DURATION",
+      description = "Controller: work a runner took but did not finish or report progress on within this (it died) is"
+          + " delivered again (default 60s; env POSTEE_DELEGATION_ACK_WAIT).")
+  String delegationAckWait;
+
+  @Option(names = "--runner-name", paramLabel = "NAME",
+      description = "Non-empty: run as the runner of this name (conflicts with --controller-mode).")
   String runnerName;
 
-  @Option(names = "--runner-ca-root", paramLabel = "FILE", description = "Runner: CA certificate of the controller (PEM).")
+  @Option(names = "--runner-ca-root", paramLabel = "FILE", description = "Runner: CA certificate of the controller's backplane (PEM).")
   String runnerCaRoot;
 
   @Option(names = "--runner-tls-cert", paramLabel = "FILE", description = "Runner: client TLS certificate (PEM).")
@@ -71,8 +98,21 @@ final class ServerOptions {
   @Option(names = "--runner-tls-key", paramLabel = "FILE", description = "Runner: client TLS key (PEM).")
   String runnerTlsKey;
 
-  @Option(names = "--runner-seed-file", paramLabel = "FILE", description = "Runner: NKey seed file.")
+  @Option(names = "--runner-seed-file", paramLabel = "FILE",
+      description = "Runner: NKey seed file (the shared seed, or this runner's own key).")
   String runnerSeedFile;
+
+  @Option(names = "--runner-label", paramLabel = "KEY=VALUE",
+      description = "Runner: a label reported to the controller; repeatable (default host=<hostname>).")
+  List<String> runnerLabels;
+
+  @Option(names = "--runner-discovery-file", paramLabel = "FILE",
+      description = "Runner: write its name, webhook address and labels to this JSON file for co-located producers.")
+  String runnerDiscoveryFile;
+
+  @Option(names = "--runner-webhook-url", paramLabel = "URL",
+      description = "Runner: its HTTP address as producers reach it (default: derived from --url and the host name).")
+  String runnerWebhookUrl;
 
   @Option(names = "--rego-templates", paramLabel = "DIR", description = "Directory of user Rego templates (default " + DEFAULT_TEMPLATES + ").")
   String regoTemplates;
@@ -171,6 +211,8 @@ final class ServerOptions {
       throw new UsageException("--runner-name and --controller-mode conflict: a process is either the controller or a runner;"
           + " drop one of them");
     }
+    ServerSettings.ControllerSettings controllerSettings = controller ? controllerSettings(env) : null;
+    ServerSettings.RunnerSettings runnerSettings = runner ? runnerSettings() : null;
 
     ServerSettings settings = new ServerSettings(
         http, https, Path.of(cfgText),
@@ -189,11 +231,92 @@ final class ServerOptions {
         metricsOpen,
         workerCount,
         maxQueued,
-        controller ? new ServerSettings.ControllerSettings(controllerUrl, path(controllerCaRoot), path(controllerTlsCert),
-            path(controllerTlsKey), path(controllerSeedFile)) : null,
-        runner ? new ServerSettings.RunnerSettings(runnerName, controllerUrl, path(runnerCaRoot), path(runnerTlsCert),
-            path(runnerTlsKey), path(runnerSeedFile)) : null);
+        controllerSettings,
+        runnerSettings);
     return new Resolved(settings, List.copyOf(notices));
+  }
+
+  private ServerSettings.ControllerSettings controllerSettings(Env env) throws UsageException {
+    List<String> natsUrls = urls("--nats-url", natsUrl);
+    List<String> listenUrls = urls("--controller-url", controllerUrl);
+    String listen = listenUrls.isEmpty() ? null : listenUrls.getFirst();
+    if (listen == null && natsUrls.isEmpty()) {
+      throw new UsageException("controller mode needs --controller-url (where its own nats-server listens, e.g."
+          + " nats://0.0.0.0:4222) or --nats-url (an existing NATS server or cluster)");
+    }
+    if (listen != null && !natsUrls.isEmpty()) {
+      throw new UsageException("--controller-url and --nats-url conflict on a controller: with --nats-url it uses that"
+          + " NATS server and runs none of its own; drop one of them");
+    }
+    if (listenUrls.size() > 1) {
+      throw new UsageException("--controller-url on a controller is one listen address (nats://0.0.0.0:4222), not a list;"
+          + " use --nats-url for an existing cluster");
+    }
+    if ((controllerTlsCert == null) != (controllerTlsKey == null)) {
+      throw new UsageException("--controller-tls-cert and --controller-tls-key go together: give both or neither");
+    }
+    Duration ttl = duration("--delegation-ttl", ours(env, delegationTtl, "POSTEE_DELEGATION_TTL"),
+        ServerSettings.ControllerSettings.DEFAULT_DELEGATION_TTL);
+    Duration ackWait = duration("--delegation-ack-wait", ours(env, delegationAckWait, "POSTEE_DELEGATION_ACK_WAIT"),
+        ServerSettings.ControllerSettings.DEFAULT_ACK_WAIT);
+    if (ackWait.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new UsageException("--delegation-ack-wait must be at least 1s: runners report progress three times per ack wait");
+    }
+    String id = controllerId == null || controllerId.isBlank() ? null : controllerId.strip();
+    return new ServerSettings.ControllerSettings(listen, natsUrls, path(controllerCaRoot), path(controllerTlsCert),
+        path(controllerTlsKey), path(controllerSeedFile), ttl, ackWait, id);
+  }
+
+  private ServerSettings.RunnerSettings runnerSettings() throws UsageException {
+    List<String> natsUrls = urls("--nats-url", natsUrl);
+    List<String> target = natsUrls.isEmpty() ? urls("--controller-url", controllerUrl) : natsUrls;
+    if (target.isEmpty()) {
+      throw new UsageException("runner mode needs --controller-url (the controller's backplane, e.g."
+          + " nats://controller.example.com:4222) or --nats-url");
+    }
+    if ((runnerTlsCert == null) != (runnerTlsKey == null)) {
+      throw new UsageException("--runner-tls-cert and --runner-tls-key go together: give both or neither");
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (runnerLabels != null) {
+      for (String l : runnerLabels) {
+        int eq = l.indexOf('=');
+        if (eq <= 0) throw new UsageException("--runner-label '" + l + "' must be KEY=VALUE, e.g. zone=eu-1");
+        labels.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+      }
+    }
+    String webhook = runnerWebhookUrl == null || runnerWebhookUrl.isBlank() ? null : runnerWebhookUrl.strip();
+    if (webhook != null && !webhook.matches("(?i)https?://.+")) {
+      throw new UsageException("--runner-webhook-url '" + webhook + "' must be an http:// or https:// URL");
+    }
+    return new ServerSettings.RunnerSettings(runnerName, target, path(runnerCaRoot), path(runnerTlsCert),
+        path(runnerTlsKey), path(runnerSeedFile), labels, path(runnerDiscoveryFile), webhook);
+  }
+
+  private static List<String> urls(String flag, String text) throws UsageException {
+    List<String> out = new ArrayList<>();
+    if (text == null) return out;
+    for (String part : text.split(",")) {
+      String u = part.strip();
+      if (u.isEmpty()) continue;
+      if (!u.matches("(?i)(nats|tls)://[^/]+")) {
+        throw new UsageException(flag + " '" + u + "' must be a NATS URL: nats://host:port or tls://host:port");
+      }
+      out.add(u);
+    }
+    return out;
+  }
+
+  private static Duration duration(String flag, String text, Duration dflt) throws UsageException {
+    if (text == null) return dflt;
+    Duration d;
+    try {
+      d = Durations.parse(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(flag + " '" + text + "' is not " + Durations.EXPECTED);
+    }
+    if (d.isZero() || d.isNegative()) throw new UsageException(flag + " must be positive, not '" + text + "'");
+    return d;
   }
 
   /** Postee's precedence: POSTEE_* variable, then AQUAALERT_*, then the flag, then the default. */

@@ -5,6 +5,9 @@ import dev.postee.app.JsonText;
 import dev.postee.app.server.ListenAddress;
 import dev.postee.app.server.Secret;
 import dev.postee.app.tls.TlsMaterial;
+import dev.postee.cluster.controller.Controller;
+import dev.postee.cluster.controller.RunnerStatus;
+import dev.postee.cluster.runner.Runner;
 import dev.postee.core.action.ActionResult;
 import dev.postee.core.action.ExecutionRecord;
 import dev.postee.core.config.ConfigProblem;
@@ -20,6 +23,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.util.JavalinBindException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -55,6 +59,8 @@ public final class HttpApi implements AutoCloseable {
   static final int RETRY_AFTER_SECONDS = 5;
   private static final int MAX_EVENTS = 200;
   private static final int MAX_EXECUTIONS = 1000;
+  /** How long POST /reload on a runner waits for the controller's answer. */
+  private static final Duration RUNNER_REFRESH_TIMEOUT = Duration.ofSeconds(15);
 
   /**
    * @param https null: no HTTPS listener
@@ -71,7 +77,7 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
-  private final Engine engine;
+  private final Backend backend;
   private final Options options;
   private final IngestAuth ingestAuth;
   private final AdminAccess admin;
@@ -81,8 +87,8 @@ public final class HttpApi implements AutoCloseable {
   private ServerConnector httpConnector;
   private ServerConnector httpsConnector;
 
-  private HttpApi(Engine engine, Options options) {
-    this.engine = engine;
+  private HttpApi(Backend backend, Options options) {
+    this.backend = backend;
     this.options = options;
     this.ingestAuth = new IngestAuth(options.ingestTokens(), options.ingestHmacSecret(), options.ingestHmacHeader());
     this.admin = new AdminAccess(options.adminToken());
@@ -127,8 +133,8 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /** Opens the listeners and serves until {@link #close()}. */
-  public static HttpApi start(Engine engine, Options options) throws BindException {
-    HttpApi api = new HttpApi(engine, options);
+  public static HttpApi start(Backend backend, Options options) throws BindException {
+    HttpApi api = new HttpApi(backend, options);
     try {
       api.app.start();
     } catch (JavalinBindException e) {
@@ -174,11 +180,15 @@ public final class HttpApi implements AutoCloseable {
     app.post("/reload", this::reload);
     app.get("/metrics", ctx -> {
       if (!options.publicMetrics()) admin.check(ctx);
-      ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(engine.metrics().scrape());
+      ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(engine().metrics().scrape());
     });
     app.get("/api/executions", ctx -> {
       admin.check(ctx);
       executions(ctx);
+    });
+    app.get("/api/runners", ctx -> {
+      admin.check(ctx);
+      runners(ctx);
     });
 
     app.exception(ApiError.class, (e, ctx) -> {
@@ -205,6 +215,7 @@ public final class HttpApi implements AutoCloseable {
     ingestsInFlight.incrementAndGet();
     try {
       if (draining) throw shuttingDown();
+      Engine engine = readyEngine();
       IngestAuth.Verdict verdict;
       try {
         verdict = ingestAuth.beforeBody(ctx);
@@ -235,7 +246,7 @@ public final class HttpApi implements AutoCloseable {
         throw new ApiError(400, "the body is not valid JSON: " + e.getMessage())
             .field("line", e.line()).field("column", e.column()).field("offset", e.offset());
       }
-      StoredEvent stored = store(body, parsed, route);
+      StoredEvent stored = store(engine, body, parsed, route);
       LOG.info("event {} accepted: {} bytes from {}{}", stored.id(), body.length, ctx.req().getRemoteAddr(),
           route == null ? "" : " for route '" + route + "'");
       json(ctx, 200, Map.of("id", stored.id()));
@@ -244,7 +255,7 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
-  private StoredEvent store(byte[] body, Value parsed, String route) {
+  private StoredEvent store(Engine engine, byte[] body, Value parsed, String route) {
     CompletableFuture<StoredEvent> future;
     try {
       future = engine.ingest(body, parsed, route);
@@ -272,6 +283,26 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
+  /** The engine, or 503 saying why there is none yet (a runner waiting for its configuration). */
+  private Engine engine() {
+    Engine e = backend.engine();
+    if (e == null) throw notReady(backend.notReadyReason());
+    return e;
+  }
+
+  /** The engine when it takes events, or 503 saying why not. */
+  private Engine readyEngine() {
+    Engine e = engine();
+    String why = backend.notReadyReason();
+    if (why != null) throw notReady(why);
+    return e;
+  }
+
+  private static ApiError notReady(String why) {
+    return new ApiError(503, (why == null ? "not ready" : why) + "; retry later")
+        .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+  }
+
   private static ApiError shuttingDown() {
     return new ApiError(503, "postee is shutting down; retry against another instance or after it restarts")
         .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
@@ -280,23 +311,28 @@ public final class HttpApi implements AutoCloseable {
   // ---------------------------------------------------------------- admin and health
 
   private void readiness(Context ctx) {
-    if (!draining && engine.ready()) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("ready", true);
-      body.put("queue_depth", engine.queueDepth());
-      json(ctx, 200, body);
-    } else {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("error", draining ? "not ready: shutting down" : "not ready: the engine is not running");
-      body.put("ready", false);
-      json(ctx, 503, body);
+    String why = draining ? "shutting down" : backend.notReadyReason();
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (why != null) body.put("error", "not ready: " + why);
+    body.put("ready", why == null);
+    Engine engine = backend.engine();
+    if (why == null) body.put("queue_depth", engine.queueDepth());
+    if (backend.controller() != null) {
+      body.put("role", "controller");
+      body.put("backplane_connected", backend.backplane().isConnected());
+    } else if (backend.runner() != null) {
+      body.put("role", "runner");
+      body.put("runner", backend.runner().name());
+      body.put("config_version", backend.runner().configVersion());
+      body.put("backplane_connected", backend.backplane().isConnected());
     }
+    json(ctx, why == null ? 200 : 503, body);
   }
 
   private void events(Context ctx) {
     int limit = intParam(ctx, "limit", 50, MAX_EVENTS);
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (RecentEvents.Entry e : engine.recentEvents(limit)) {
+    for (RecentEvents.Entry e : engine().recentEvents(limit)) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("id", e.id());
       row.put("received_at", e.receivedAt());
@@ -310,8 +346,14 @@ public final class HttpApi implements AutoCloseable {
     json(ctx, 200, Map.of("events", rows));
   }
 
-  private void reload(Context ctx) {
+  private void reload(Context ctx) throws InterruptedException {
     admin.check(ctx);
+    Runner runner = backend.runner();
+    if (runner != null) {
+      refreshFromController(ctx, runner);
+      return;
+    }
+    Engine engine = engine();
     Engine.ReloadResult result = engine.reload();
     List<Map<String, Object>> problems = result.problems().stream()
         .map(p -> problem(ConfigProblems.located(p, engine.options().configFile()))).toList();
@@ -330,6 +372,40 @@ public final class HttpApi implements AutoCloseable {
       LOG.warn("reload requested over HTTP by {}: rejected", ctx.req().getRemoteAddr());
       json(ctx, 422, body);
     }
+  }
+
+  /** A runner's configuration belongs to the controller: /reload asks it for the current one. */
+  private void refreshFromController(Context ctx, Runner runner) throws InterruptedException {
+    String before = runner.configVersion();
+    runner.refreshConfiguration(RUNNER_REFRESH_TIMEOUT);
+    String now = runner.configVersion();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("config_version", now);
+    body.put("changed", !now.equals(before));
+    if (now.isEmpty()) {
+      body.put("error", backend.notReadyReason() != null ? backend.notReadyReason()
+          : "runner '" + runner.name() + "' has no configuration yet");
+      LOG.warn("reload requested over HTTP by {}: the runner still has no configuration", ctx.req().getRemoteAddr());
+      json(ctx, 503, body);
+      return;
+    }
+    body.put("message", now.equals(before)
+        ? "asked the controller for this runner's configuration: version " + now + " is current (or the controller did"
+            + " not answer; see the log)"
+        : "configuration version " + now + " from the controller applied (was " + (before.isEmpty() ? "none" : before) + ")");
+    LOG.info("reload requested over HTTP by {}: runner configuration version {}", ctx.req().getRemoteAddr(), now);
+    json(ctx, 200, body);
+  }
+
+  private void runners(Context ctx) {
+    Controller controller = backend.controller();
+    if (controller == null) {
+      throw new ApiError(404, "GET /api/runners is served by a controller (--controller-mode); this process is "
+          + (backend.runner() != null ? "runner '" + backend.runner().name() + "'" : "a standalone instance"));
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (RunnerStatus s : controller.runners()) rows.add(s.toJson());
+    json(ctx, 200, Map.of("runners", rows));
   }
 
   private static Map<String, Object> problem(ConfigProblem p) {
@@ -357,7 +433,7 @@ public final class HttpApi implements AutoCloseable {
       }
     }
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (ExecutionRecord r : engine.executions(q)) {
+    for (ExecutionRecord r : engine().executions(q)) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("execution_id", r.executionId());
       row.put("route", r.route());

@@ -1,6 +1,7 @@
 package dev.postee.app.server;
 
 import dev.postee.app.Version;
+import dev.postee.app.http.Backend;
 import dev.postee.app.http.HttpApi;
 import dev.postee.app.tls.TlsMaterial;
 import dev.postee.core.config.ConfigProblem;
@@ -15,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A standalone Postee process: the engine (config, store, workers) behind the HTTP API. Stopping
- * is graceful: listeners close, in-flight ingests finish, the engine drains, then the server stops.
+ * A Postee process: the HTTP API in front of a standalone engine, a controller ({@link
+ * ControllerMode}) or a runner ({@link RunnerMode}). Stopping is graceful: listeners close, in-flight
+ * ingests finish, then the engine (the controller, the runner) stops, then the server.
  */
 public final class PosteeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PosteeServer.class);
@@ -40,76 +42,104 @@ public final class PosteeServer implements AutoCloseable {
     public boolean isConfiguration() { return configuration; }
   }
 
-  /** Controller and runner modes come with the cluster module; the flags are parsed already. */
-  public static final class ModeNotAvailableException extends Exception {
-    public ModeNotAvailableException(ServerSettings.Mode mode) {
-      super((mode == ServerSettings.Mode.CONTROLLER ? "controller mode (--controller-mode)" : "runner mode (--runner-name)")
-          + " is not available in this build yet: only standalone mode is. Start without --controller-mode and"
-          + " --runner-name to run a standalone instance (runs-on actions then run locally).", null, false, false);
-    }
-  }
-
   private final ServerSettings settings;
-  private final Engine engine;
+  private final Backend backend;
   private final HttpApi http;
   private final TlsMaterial tls;
+  /** What runs behind the listeners and stops after them: the engine, the controller or the runner. */
+  private final AutoCloseable core;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
-  private PosteeServer(ServerSettings settings, Engine engine, HttpApi http, TlsMaterial tls) {
+  private PosteeServer(ServerSettings settings, Backend backend, HttpApi http, TlsMaterial tls, AutoCloseable core) {
     this.settings = settings;
-    this.engine = engine;
+    this.backend = backend;
     this.http = http;
     this.tls = tls;
+    this.core = core;
   }
 
   /**
-   * Starts the engine and the listeners.
+   * Starts the server in the mode the settings ask for: the engine (standalone), the controller with
+   * its NATS backplane and engine, or the runner; then the listeners.
    *
-   * @param environment variables for {@code $VAR} substitution in the configuration
+   * @param environment variables for {@code $VAR} substitution in the configuration (and where the
+   *     controller looks for {@code nats-server}: {@code POSTEE_NATS_SERVER}, {@code PATH})
    */
-  public static PosteeServer start(ServerSettings settings, Map<String, String> environment)
-      throws StartException, ModeNotAvailableException {
-    if (settings.mode() != ServerSettings.Mode.STANDALONE) throw new ModeNotAvailableException(settings.mode());
-    TlsMaterial tls = null;
-    if (settings.https() != null) {
-      try {
-        tls = settings.certPem() != null ? TlsMaterial.fromPem(settings.certPem(), settings.keyPem())
-            : TlsMaterial.selfSigned(settings.dataDir(), Clock.systemUTC());
-      } catch (TlsMaterial.TlsException e) {
-        throw new StartException("HTTPS certificate" + (settings.certPem() != null ? " (AQUAALERT_CERT_PEM, AQUAALERT_KEY_PEM)" : "")
-            + ": " + e.getMessage(), List.of(), false);
-      }
+  public static PosteeServer start(ServerSettings settings, Map<String, String> environment) throws StartException {
+    TlsMaterial tls = httpsMaterial(settings);
+    return switch (settings.mode()) {
+      case STANDALONE -> startStandalone(settings, environment, tls);
+      case CONTROLLER -> ControllerMode.start(settings, environment, tls);
+      case RUNNER -> RunnerMode.start(settings, tls);
+    };
+  }
+
+  private static TlsMaterial httpsMaterial(ServerSettings settings) throws StartException {
+    if (settings.https() == null) return null;
+    try {
+      return settings.certPem() != null ? TlsMaterial.fromPem(settings.certPem(), settings.keyPem())
+          : TlsMaterial.selfSigned(settings.dataDir(), Clock.systemUTC());
+    } catch (TlsMaterial.TlsException e) {
+      throw new StartException("HTTPS certificate" + (settings.certPem() != null ? " (AQUAALERT_CERT_PEM, AQUAALERT_KEY_PEM)" : "")
+          + ": " + e.getMessage(), List.of(), false);
     }
-    EngineOptions options = EngineOptions.standalone(settings.configFile(), settings.databaseFile())
+  }
+
+  /** The engine's options from the settings, as every mode uses them. */
+  static EngineOptions engineOptions(ServerSettings settings, Map<String, String> environment) {
+    return EngineOptions.standalone(settings.configFile(), settings.databaseFile())
         .withTemplatesDir(settings.templatesDir())
         .withFiltersDir(settings.filtersDir())
         .withStrictConfig(settings.strictConfig())
         .withWorkers(settings.workers())
         .withMaxQueuedEvents(settings.maxQueuedEvents())
         .withEnvironment(environment);
+  }
+
+  private static PosteeServer startStandalone(ServerSettings settings, Map<String, String> environment, TlsMaterial tls)
+      throws StartException {
     LOG.info("postee {} starting standalone: configuration {}, database {}", Version.get(), settings.configFile(),
         settings.databaseFile());
     Engine engine;
     try {
-      engine = Engine.start(options);
+      engine = Engine.start(engineOptions(settings, environment));
     } catch (Engine.StartException e) {
-      boolean config = !e.problems().isEmpty() || e.getMessage().startsWith("invalid configuration")
-          || e.getMessage().startsWith("configuration");
-      throw new StartException(e.getMessage(), e.problems(), config);
+      throw engineFailed(e);
     }
+    return listen(settings, Backend.standalone(engine), tls, engine);
+  }
+
+  /** An engine that would not start: the configuration's fault (exit 1) or the environment's (exit 3). */
+  static StartException engineFailed(Engine.StartException e) {
+    boolean config = !e.problems().isEmpty() || e.getMessage().startsWith("invalid configuration")
+        || e.getMessage().startsWith("configuration");
+    return new StartException(e.getMessage(), e.problems(), config);
+  }
+
+  /** Opens the listeners in front of {@code backend}; closes {@code core} when they cannot be opened. */
+  static PosteeServer listen(ServerSettings settings, Backend backend, TlsMaterial tls, AutoCloseable core)
+      throws StartException {
     HttpApi http;
     try {
-      http = HttpApi.start(engine, new HttpApi.Options(settings.http(), settings.https(), tls, settings.maxBodyBytes(),
+      http = HttpApi.start(backend, new HttpApi.Options(settings.http(), settings.https(), tls, settings.maxBodyBytes(),
           settings.ingestTokens(), settings.ingestHmacSecret(), settings.ingestHmacHeader(), settings.adminToken(),
           settings.publicMetrics()));
     } catch (HttpApi.BindException e) {
-      engine.close();
+      closeQuietly(core);
       throw new StartException(e.getMessage(), List.of(), false);
     }
-    PosteeServer server = new PosteeServer(settings, engine, http, tls);
+    PosteeServer server = new PosteeServer(settings, backend, http, tls, core);
     server.logListeners();
     return server;
+  }
+
+  static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("stopping after a failed start: {}", e.toString());
+    }
   }
 
   private void logListeners() {
@@ -126,7 +156,8 @@ public final class PosteeServer implements AutoCloseable {
       LOG.warn("ingest is not authenticated: anyone who reaches the listeners can post events"
           + " (set POSTEE_INGEST_TOKEN or POSTEE_INGEST_HMAC_SECRET to require credentials)");
     }
-    String adminEndpoints = "/events, /reload, /api/executions" + (settings.publicMetrics() ? "" : ", /metrics");
+    String adminEndpoints = "/events, /reload, /api/executions" + (settings.mode() == ServerSettings.Mode.CONTROLLER
+        ? ", /api/runners" : "") + (settings.publicMetrics() ? "" : ", /metrics");
     if (http.adminTokenConfigured()) {
       LOG.info("admin endpoints ({}) require the admin bearer token", adminEndpoints);
     } else {
@@ -136,7 +167,9 @@ public final class PosteeServer implements AutoCloseable {
     if (settings.publicMetrics()) LOG.info("/metrics is public (--public-metrics)");
   }
 
-  public Engine engine() { return engine; }
+  /** The engine; null while a runner waits for its configuration. */
+  public Engine engine() { return backend.engine(); }
+
 
   public int httpPort() { return http.httpPort(); }
 
@@ -169,7 +202,7 @@ public final class PosteeServer implements AutoCloseable {
     try {
       LOG.info("stopping: no longer accepting events");
       http.stopAccepting(INGEST_DRAIN_MILLIS);
-      engine.close();
+      closeQuietly(core);
       http.close();
     } finally {
       stopped.countDown();

@@ -1,7 +1,9 @@
 package dev.postee.app.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a server process needs, resolved from flags, environment and defaults (see the CLI
@@ -50,11 +52,49 @@ public record ServerSettings(
 
   public enum Mode { STANDALONE, CONTROLLER, RUNNER }
 
-  /** {@code --controller-*} flags: the backplane this controller listens on or joins. */
-  public record ControllerSettings(String url, Path caRoot, Path tlsCert, Path tlsKey, Path seedFile) {}
+  /**
+   * {@code --controller-*} flags: the backplane this controller listens on or joins.
+   *
+   * @param url {@code --controller-url}: where the supervised nats-server listens; null with {@code natsUrls}
+   * @param natsUrls {@code --nats-url}: an existing NATS server or cluster to use instead (empty = run one)
+   * @param caRoot with TLS: clients must present a certificate signed by this CA (and the controller
+   *     verifies the server with it)
+   * @param seedFile NKey seed: the controller's key; the supervised server then requires NKeys
+   * @param delegationTtl {@code --delegation-ttl}: a delegation no runner took within this is recorded as failed
+   * @param ackWait {@code --delegation-ack-wait}: a delegation (or reported event) not acknowledged
+   *     within this is delivered again, e.g. after its runner died mid-action
+   * @param controllerId {@code --controller-id}, or null: generated once and kept in the data directory
+   */
+  public record ControllerSettings(String url, List<String> natsUrls, Path caRoot, Path tlsCert, Path tlsKey,
+      Path seedFile, Duration delegationTtl, Duration ackWait, String controllerId) {
+    public static final Duration DEFAULT_DELEGATION_TTL = Duration.ofHours(1);
+    public static final Duration DEFAULT_ACK_WAIT = Duration.ofSeconds(60);
 
-  /** {@code --runner-*} flags plus the controller URL the runner connects to. */
-  public record RunnerSettings(String name, String controllerUrl, Path caRoot, Path tlsCert, Path tlsKey, Path seedFile) {}
+    public ControllerSettings {
+      natsUrls = List.copyOf(natsUrls);
+    }
+
+    /** True when the controller runs its own nats-server at {@code url}; false with {@code --nats-url}. */
+    public boolean supervisesNats() {
+      return natsUrls.isEmpty();
+    }
+  }
+
+  /**
+   * {@code --runner-*} flags plus where the runner connects.
+   *
+   * @param urls {@code --nats-url} when given, else {@code --controller-url} (comma-separated lists allowed)
+   * @param labels {@code --runner-label k=v}; {@code host=<hostname>} is added unless given
+   * @param discoveryFile {@code --runner-discovery-file}, or null
+   * @param webhookUrl {@code --runner-webhook-url}, or null: derived from the HTTP listener
+   */
+  public record RunnerSettings(String name, List<String> urls, Path caRoot, Path tlsCert, Path tlsKey, Path seedFile,
+      Map<String, String> labels, Path discoveryFile, String webhookUrl) {
+    public RunnerSettings {
+      urls = List.copyOf(urls);
+      labels = Map.copyOf(labels);
+    }
+  }
 
   public Mode mode() {
     if (runner != null) return Mode.RUNNER;

@@ -44,14 +44,25 @@ class CliTest {
   }
 
   @Test
-  void controllerModeIsNotAvailableYetAndSaysSo() throws IOException {
-    CliRun run = CliRun.of(env(), "--controller-mode", "--cfgfile", config("routes: []").toString());
-    assertThat(run.exitCode()).isEqualTo(ExitCodes.NOT_AVAILABLE);
-    assertThat(run.err()).contains("controller mode (--controller-mode) is not available in this build yet");
+  void aControllerWithoutNatsServerSaysHowToInstallItOrUseAnExistingOne() throws IOException {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    env.put("POSTEE_NATS_SERVER", dir.resolve("no-such/nats-server").toString());
+    CliRun run = CliRun.of(env, "--controller-mode", "--controller-url", "nats://127.0.0.1:0", "--url", "127.0.0.1:0",
+        "--tls", "off", "--cfgfile", config("routes: []").toString());
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.RUNTIME_ERROR);
+    assertThat(run.err()).contains("cannot start the controller's NATS server").contains("apt-get install nats-server")
+        .contains("--nats-url").doesNotContain("\tat ");
+  }
 
-    CliRun runner = CliRun.of(env(), "--runner-name", "node-1", "--controller-url", "nats://ctl:4222");
-    assertThat(runner.exitCode()).isEqualTo(ExitCodes.NOT_AVAILABLE);
-    assertThat(runner.err()).contains("runner mode (--runner-name) is not available in this build yet");
+  @Test
+  void clusterModesWithoutABackplaneAreUsageErrors() {
+    CliRun controller = CliRun.of(env(), "--controller-mode");
+    assertThat(controller.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(controller.err()).contains("controller mode needs --controller-url").contains("--nats-url");
+
+    CliRun runner = CliRun.of(env(), "--runner-name", "node-1");
+    assertThat(runner.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(runner.err()).contains("runner mode needs --controller-url");
   }
 
   @Test

@@ -9,6 +9,8 @@ import dev.postee.app.server.ServerSettings;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -152,19 +154,54 @@ class ServerOptionsTest {
   @Test
   void controllerAndRunnerFlagsAreParsedForTheClusterModes() throws Exception {
     ServerSettings controller = settings(Map.of(), "--controller-mode", "--controller-url", "nats://0.0.0.0:4222",
-        "--controller-ca-root=ca.pem", "--controller-tls-cert", "c.pem", "--controller-tls-key", "k.pem", "--controller-seed-file", "seed");
+        "--controller-ca-root=ca.pem", "--controller-tls-cert", "c.pem", "--controller-tls-key", "k.pem", "--controller-seed-file", "seed",
+        "--controller-id", "ctl-a", "--delegation-ttl", "30m");
     assertThat(controller.mode()).isEqualTo(ServerSettings.Mode.CONTROLLER);
-    assertThat(controller.controller()).isEqualTo(new ServerSettings.ControllerSettings("nats://0.0.0.0:4222", Path.of("ca.pem"),
-        Path.of("c.pem"), Path.of("k.pem"), Path.of("seed")));
+    assertThat(controller.controller()).isEqualTo(new ServerSettings.ControllerSettings("nats://0.0.0.0:4222", List.of(),
+        Path.of("ca.pem"), Path.of("c.pem"), Path.of("k.pem"), Path.of("seed"), Duration.ofMinutes(30), Duration.ofSeconds(60),
+        "ctl-a"));
+    assertThat(controller.controller().supervisesNats()).isTrue();
 
     ServerSettings runner = settings(Map.of(), "--runner-name=node-1", "--controller-url", "tls://ctl:4222",
-        "--runner-ca-root", "ca.pem", "--runner-tls-cert", "c.pem", "--runner-tls-key", "k.pem", "--runner-seed-file", "seed");
+        "--runner-ca-root", "ca.pem", "--runner-tls-cert", "c.pem", "--runner-tls-key", "k.pem", "--runner-seed-file", "seed",
+        "--runner-label", "zone=eu-1", "--runner-label=host=node-1.example", "--runner-discovery-file", "/run/postee.json",
+        "--runner-webhook-url", "http://node-1:8082");
     assertThat(runner.mode()).isEqualTo(ServerSettings.Mode.RUNNER);
-    assertThat(runner.runner()).isEqualTo(new ServerSettings.RunnerSettings("node-1", "tls://ctl:4222", Path.of("ca.pem"),
-        Path.of("c.pem"), Path.of("k.pem"), Path.of("seed")));
+    assertThat(runner.runner()).isEqualTo(new ServerSettings.RunnerSettings("node-1", List.of("tls://ctl:4222"),
+        Path.of("ca.pem"), Path.of("c.pem"), Path.of("k.pem"), Path.of("seed"),
+        Map.of("zone", "eu-1", "host", "node-1.example"), Path.of("/run/postee.json"), "http://node-1:8082"));
 
     assertThat(settings(Map.of(), "--controller-mode=false").mode()).isEqualTo(ServerSettings.Mode.STANDALONE);
     assertThat(settings(Map.of(), "--runner-name", "").mode()).isEqualTo(ServerSettings.Mode.STANDALONE);
+  }
+
+  @Test
+  void natsUrlReplacesTheControllersOwnServerAndIsWhereARunnerConnects() throws Exception {
+    ServerSettings.ControllerSettings c = settings(Map.of("POSTEE_DELEGATION_TTL", "2h", "POSTEE_DELEGATION_ACK_WAIT", "5s"),
+        "--controller-mode", "--nats-url", "nats://n1:4222, nats://n2:4222").controller();
+    assertThat(c.natsUrls()).containsExactly("nats://n1:4222", "nats://n2:4222");
+    assertThat(c.supervisesNats()).isFalse();
+    assertThat(c.delegationTtl()).isEqualTo(Duration.ofHours(2));
+    assertThat(c.ackWait()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings(Map.of("POSTEE_DELEGATION_TTL", "2h"), "--controller-mode", "--nats-url", "nats://n1:4222",
+        "--delegation-ttl", "10m").controller().delegationTtl()).as("a flag wins over its variable").isEqualTo(Duration.ofMinutes(10));
+
+    assertThat(settings(Map.of(), "--runner-name", "r", "--controller-url", "nats://ctl:4222", "--nats-url",
+        "nats://n1:4222,nats://n2:4222").runner().urls()).containsExactly("nats://n1:4222", "nats://n2:4222");
+  }
+
+  @Test
+  void clusterFlagMistakesSayWhatIsExpected() {
+    assertThatThrownBy(() -> settings(Map.of(), "--controller-mode", "--controller-url", "nats://0.0.0.0:4222",
+        "--nats-url", "nats://n1:4222")).hasMessageContaining("--controller-url and --nats-url conflict on a controller");
+    assertThatThrownBy(() -> settings(Map.of(), "--controller-mode", "--controller-url", "http://0.0.0.0:4222"))
+        .hasMessageContaining("--controller-url 'http://0.0.0.0:4222' must be a NATS URL");
+    assertThatThrownBy(() -> settings(Map.of(), "--controller-mode", "--nats-url", "nats://n1:4222", "--delegation-ttl", "soon"))
+        .hasMessageContaining("--delegation-ttl 'soon' is not a duration such as 30s");
+    assertThatThrownBy(() -> settings(Map.of(), "--runner-name", "r", "--controller-url", "nats://c:4222",
+        "--runner-label", "zone")).hasMessageContaining("--runner-label 'zone' must be KEY=VALUE");
+    assertThatThrownBy(() -> settings(Map.of(), "--runner-name", "r", "--controller-url", "nats://c:4222",
+        "--runner-tls-cert", "c.pem")).hasMessageContaining("--runner-tls-cert and --runner-tls-key go together");
   }
 
   @Test

@@ -54,6 +54,17 @@ class ValidateCommandTest {
   }
 
   @Test
+  void theExamplesTheReadmeStartsAreValid() {
+    for (String example : List.of("standalone.yaml", "controller-runner.yaml")) {
+      Path cfg = Path.of("..", "examples", example);
+      CliRun run = validate(cfg, "--strict");
+      assertThat(run.exitCode()).as(example + ": " + run.out() + run.err()).isZero();
+      // validate checks as a standalone instance would run it: runs-on is noted, not an error
+      assertThat(run.out()).contains(cfg + ": valid").doesNotContain("error");
+    }
+  }
+
+  @Test
   void loaderErrorsAreListedWithPositionAndExitOne() throws IOException {
     Path cfg = config("""
         routes:

@@ -152,6 +152,11 @@ class AuthTest {
       assertThat(Http.get(url(path), "Authorization", "Bearer admin-secret").statusCode()).as(path).isEqualTo(200);
     }
     assertThat(Http.post(url("/reload"), "", "Authorization", "Bearer admin-secret").statusCode()).isEqualTo(200);
+    // the runner list is a controller's; a standalone instance says so, to the admin only
+    assertThat(Http.get(url("/api/runners")).statusCode()).isEqualTo(401);
+    HttpResponse<String> runners = Http.get(url("/api/runners"), "Authorization", "Bearer admin-secret");
+    assertThat(runners.statusCode()).isEqualTo(404);
+    assertThat((String) json(runners).get("error")).contains("served by a controller (--controller-mode)");
     // ingest and health stay open
     assertThat(Http.post(url("/"), EVENT).statusCode()).isEqualTo(200);
     assertThat(Http.get(url("/ping")).statusCode()).isEqualTo(200);

@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -69,6 +70,8 @@ public final class NatsServerSupervisor implements AutoCloseable {
   private int restarts; // guarded by lock
   private ScheduledFuture<?> pendingRestart; // guarded by lock
   private volatile boolean closing;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private volatile Duration exitGrace = Duration.ZERO;
 
   private NatsServerSupervisor(NatsServerOptions options, Path binary) {
     this.options = options;
@@ -238,6 +241,16 @@ public final class NatsServerSupervisor implements AutoCloseable {
     }
   }
 
+  /**
+   * For an owner that closes this supervisor from a JVM shutdown hook of its own, after work that
+   * still needs the server (a controller drains its engine first): JVM shutdown hooks run
+   * concurrently, so the supervisor's own hook, which stops the server when the JVM exits without
+   * {@link #close}, waits up to {@code grace} for that close before it stops the server itself.
+   */
+  public void deferStopOnJvmExit(Duration grace) {
+    this.exitGrace = grace;
+  }
+
   /** Stops the server: SIGTERM, then SIGKILL after the stop timeout. */
   @Override
   public void close() {
@@ -263,9 +276,19 @@ public final class NatsServerSupervisor implements AutoCloseable {
       stop(p, options().stopTimeout());
       awaitOutput(pump);
     }
+    closed.countDown();
   }
 
   private void stopOnJvmExit() {
+    Duration grace = exitGrace;
+    if (!grace.isZero()) {
+      try {
+        if (closed.await(grace.toMillis(), TimeUnit.MILLISECONDS)) return;
+        LOG.warn("NATS server: not stopped by its owner within {}s of the JVM's exit; stopping it now", grace.toSeconds());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     closing = true;
     Process p = process;
     if (p != null && p.isAlive()) stop(p, Duration.ofSeconds(5));

@@ -91,6 +91,8 @@ final class DelegationWorker implements AutoCloseable {
       Thread.ofPlatform().daemon().name("postee-delegation-progress").factory());
   private final Thread fetcher;
   private volatile boolean closing;
+  /** The in-progress interval in use: the configured one, shortened to a third of the consumer's ack wait. */
+  private volatile Duration progressInterval;
 
   DelegationWorker(String runner, Backplane backplane, Store store, LocalDispatcher local, Outbox results,
       Configuration configuration, RunnerOptions.Timings timings, Duration shutdownTimeout, Clock clock) {
@@ -104,6 +106,7 @@ final class DelegationWorker implements AutoCloseable {
     this.shutdownTimeout = shutdownTimeout;
     this.clock = clock;
     this.slots = new Semaphore(timings.delegationConcurrency());
+    this.progressInterval = timings.inProgressInterval();
     this.fetcher = Thread.ofPlatform().daemon().name("postee-delegation-fetch").unstarted(this::fetchLoop);
   }
 
@@ -133,6 +136,7 @@ final class DelegationWorker implements AutoCloseable {
         if (sub == null || subscribedOn != conn || !sub.isActive()) {
           sub = backplane.subscribeDelegations(runner);
           subscribedOn = conn;
+          followAckWait(sub);
           LOG.info("runner '{}': taking delegations from consumer {} of stream {}", runner,
               Subjects.delegationConsumer(runner), Subjects.DELEGATIONS_STREAM);
         }
@@ -180,6 +184,30 @@ final class DelegationWorker implements AutoCloseable {
         sleep(backoff);
         backoff = backoff.multipliedBy(2).compareTo(timings.retryMax()) > 0 ? timings.retryMax() : backoff.multipliedBy(2);
       }
+    }
+  }
+
+  /**
+   * The controller sets the consumer's ack wait (it may be shorter than the default 60 s): progress
+   * is reported at least three times per ack wait, or a long action would be redelivered while it runs.
+   */
+  private void followAckWait(JetStreamSubscription sub) {
+    Duration ackWait;
+    try {
+      ackWait = sub.getConsumerInfo().getConsumerConfiguration().getAckWait();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      LOG.debug("runner '{}': cannot read the ack wait of its consumer: {}", runner, e.toString());
+      return;
+    }
+    if (ackWait == null || ackWait.isZero() || ackWait.isNegative()) return;
+    Duration third = ackWait.dividedBy(3);
+    Duration wanted = third.compareTo(timings.inProgressInterval()) < 0 ? third : timings.inProgressInterval();
+    if (wanted.compareTo(Duration.ofMillis(100)) < 0) wanted = Duration.ofMillis(100);
+    if (!wanted.equals(progressInterval)) {
+      LOG.info("runner '{}': the consumer's ack wait is {} ms; reporting progress on running delegations every {} ms",
+          runner, ackWait.toMillis(), wanted.toMillis());
+      progressInterval = wanted;
     }
   }
 
@@ -389,7 +417,7 @@ final class DelegationWorker implements AutoCloseable {
 
   /** In-progress acks every interval until cancelled, so the consumer does not redeliver a long run. */
   private ScheduledFuture<?> keepAlive(Message msg) {
-    long interval = timings.inProgressInterval().toMillis();
+    long interval = progressInterval.toMillis();
     return ticker.scheduleAtFixedRate(() -> inProgress(msg), interval, interval, TimeUnit.MILLISECONDS);
   }
 

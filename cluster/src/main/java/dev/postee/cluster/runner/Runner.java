@@ -445,6 +445,7 @@ public final class Runner implements AutoCloseable {
       swap.commit();
       String old = configVersion;
       configVersion = rc.version();
+      announceConfigVersion();
       LOG.info("runner '{}': configuration version {} from {} applied without restart (was {}): {}", name, rc.version(),
           from, old, result.message());
     } else {
@@ -520,6 +521,7 @@ public final class Runner implements AutoCloseable {
       throw ex;
     }
     configVersion = version;
+    announceConfigVersion();
     List<Consumer<Engine>> toTell;
     synchronized (engineListeners) {
       engine = e;
@@ -613,6 +615,15 @@ public final class Runner implements AutoCloseable {
       c.publish(Subjects.heartbeat(name), Codec.encode(heartbeatNow()));
     } catch (RuntimeException e) {
       LOG.debug("runner '{}': heartbeat not sent: {}", name, e.toString());
+    }
+  }
+
+  /** A heartbeat now rather than at the next beat: the controllers' registry shows the new version at once. */
+  private void announceConfigVersion() {
+    try {
+      heartbeatThread.execute(this::heartbeat);
+    } catch (RejectedExecutionException e) {
+      // closing
     }
   }
 

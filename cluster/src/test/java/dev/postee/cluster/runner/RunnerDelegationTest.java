@@ -242,8 +242,25 @@ class RunnerDelegationTest {
 
     assertThat(awaitResult(client, RUNNER, d.executionId()).durationMillis()).isGreaterThan(ACK_WAIT.toMillis());
     awaitAllAcked(client, RUNNER);
+    // every delivery, redeliveries included, takes a consumer sequence number: one delivery, one number
     assertThat(client.jetStreamManagement().getConsumerInfo(Subjects.DELEGATIONS_STREAM,
-        Subjects.delegationConsumer(RUNNER)).getRedelivered()).isZero();
+        Subjects.delegationConsumer(RUNNER)).getDelivered().getConsumerSequence()).as("deliveries").isOne();
     assertThat(effects()).containsExactly("slow one");
+  }
+
+  @Test
+  void progressFollowsAnAckWaitShorterThanTheConfiguredInterval() throws Exception {
+    // the controller's --delegation-ack-wait is 2 s here; the runner's own interval (15 s) would let it lapse
+    start(RunnerTesting.fastTimings().withInProgressInterval(Duration.ofSeconds(15)));
+    Delegation d = delegation(RUNNER, "slow", "remote", "slow two", EVENT);
+
+    delegate(client, d);
+
+    assertThat(awaitResult(client, RUNNER, d.executionId()).durationMillis()).isGreaterThan(ACK_WAIT.toMillis());
+    awaitAllAcked(client, RUNNER);
+    // every delivery, redeliveries included, takes a consumer sequence number: one delivery, one number
+    assertThat(client.jetStreamManagement().getConsumerInfo(Subjects.DELEGATIONS_STREAM,
+        Subjects.delegationConsumer(RUNNER)).getDelivered().getConsumerSequence()).as("deliveries").isOne();
+    assertThat(effects()).containsExactly("slow two");
   }
 }
