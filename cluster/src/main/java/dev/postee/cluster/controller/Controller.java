@@ -421,9 +421,9 @@ public final class Controller implements AutoCloseable {
 
   /**
    * Stops taking events from runners and results (results that arrive later are read after the next
-   * start), closes the engine (in-flight work ends or stays queued for the next start; waits for
-   * delegated results end at once), then the backplane subscriptions, the connection and the
-   * supervised nats-server.
+   * start), configuration requests and heartbeats, and the background tasks; then closes the engine
+   * (in-flight work ends or stays queued for the next start; waits for delegated results end at
+   * once), the connection and the supervised nats-server.
    */
   @Override
   public void close() {
@@ -434,14 +434,15 @@ public final class Controller implements AutoCloseable {
     Subscriptions subs = subscriptions;
     if (subs != null) closeDispatcher(subs.connection(), subs.legacyEvents());
     watcher.close(); // while the store is open: it records what it took and writes the revision
-    engine.close();
-    scheduler.shutdownNow();
     if (subs != null) closeDispatcher(subs.connection(), subs.main());
+    // before the store closes: a sweep or a runner check running into a closed store would fail loudly
+    scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    engine.close();
     backplane.close();
     if (supervisor != null) supervisor.close();
     LOG.info("controller {} stopped", dispatcher.controllerId());
