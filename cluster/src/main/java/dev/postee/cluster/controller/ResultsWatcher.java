@@ -139,6 +139,11 @@ final class ResultsWatcher implements KeyValueWatcher {
         DelegationResult r = Codec.decode(entry.getValue(), DelegationResult.class);
         if (r.executionId() == null || r.runner() == null) {
           LOG.warn("result {} in {} names no execution or runner; ignored", entry.getKey(), Subjects.RESULTS_BUCKET);
+        } else if (!entry.getKey().equals(Subjects.resultKey(r.runner(), r.executionId()))) {
+          // a runner may write only under its own token: the key says who wrote it, not the payload
+          LOG.warn("result {} in {} says it is runner '{}''s result of execution {}, whose key is {}: a runner may only"
+              + " report its own results; ignored", entry.getKey(), Subjects.RESULTS_BUCKET, r.runner(), r.executionId(),
+              Subjects.resultKey(r.runner(), r.executionId()));
         } else {
           unrecorded.add(rev);
           lanes[Math.floorMod(r.executionId().hashCode(), LANES)].execute(() -> record(r, rev, entry.getKey()));

@@ -59,9 +59,14 @@ class ResultsWatcherTest {
   }
 
   private long put(String executionId) throws Exception {
-    DelegationResult r = new DelegationResult(executionId, "runner-1", "route", "kill", "exec", "event-" + executionId,
+    return put("runner-1", "runner-1", executionId);
+  }
+
+  /** A result naming runner {@code named}, written under runner {@code writer}'s key. */
+  private long put(String writer, String named, String executionId) throws Exception {
+    DelegationResult r = new DelegationResult(executionId, named, "route", "kill", "exec", "event-" + executionId,
         "DELIVERED", 1, null, 0, System.currentTimeMillis(), 3, "ok", null);
-    return results.put(Subjects.resultKey("runner-1", executionId), Codec.encode(r));
+    return results.put(Subjects.resultKey(writer, executionId), Codec.encode(r));
   }
 
   private ResultsWatcher watcher(boolean failFor2) {
@@ -85,6 +90,18 @@ class ResultsWatcherTest {
     for (int i = 1; i <= 20; i++) last = put("exec-" + i);
     await().atMost(Duration.ofSeconds(20)).until(() -> logged.size() == 20);
     w.close();
+    assertThat(storedRevision()).isEqualTo(last);
+  }
+
+  @Test
+  void aResultUnderAnotherRunnersKeyIsIgnored() throws Exception {
+    ResultsWatcher w = watcher(false);
+    w.start(nc);
+    put("runner-2", "runner-1", "forged"); // runner-2 may write only under its own key, and claims runner-1's work
+    long last = put("exec-1");
+    await().atMost(Duration.ofSeconds(20)).until(() -> logged.size() == 1);
+    w.close();
+    assertThat(logged).extracting(ExecutionRecord::executionId).containsExactly("exec-1");
     assertThat(storedRevision()).isEqualTo(last);
   }
 
