@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  * The controller's dispatcher: an action whose resolved {@code runs-on} names a runner is delegated
  * to that runner over JetStream; every other action runs here through the {@link LocalDispatcher}.
  *
- * <p>Delegating means: note the delegation as pending in the store, publish it on the runner's
- * subject with {@code Nats-Msg-Id} = execution id and wait for JetStream's acknowledgement —
- * trying again with backoff while NATS is unreachable, the event staying queued in the store —
- * then return {@link DeliveryOutcome.Status#DELEGATED}. The runner's result is recorded when it
+ * <p>Delegating means: publish the delegation on the runner's subject with {@code Nats-Msg-Id} =
+ * execution id and wait for JetStream's acknowledgement — trying again with backoff while NATS is
+ * unreachable, the event staying queued in the store — then note it as pending in the store (with
+ * its stream sequence) and return {@link DeliveryOutcome.Status#DELEGATED}. The note is written
+ * before the first retry too, so that a delegation waiting for NATS is listed as pending; a crash
+ * before the note leaves the event queued, and its repeated delegation is stored once by JetStream
+ * (same {@code Nats-Msg-Id}) or answered from the runner's ledger. The runner's result is recorded when it
  * comes back ({@link ResultsWatcher}), or the delegation is recorded as failed when its TTL passes
  * ({@link DelegationSweeper}).
  *
@@ -137,8 +140,8 @@ public final class ClusterDispatcher implements ActionDispatcher {
     PublishAck ack;
     book.publishing(executionId, true);
     try {
-      if (earlierAttempt == null) book.putPending(pending);
-      ack = link.publishDelegation(runner, executionId, payload, this::stopping);
+      Runnable listPending = earlierAttempt == null ? () -> book.putPending(pending) : () -> {};
+      ack = link.publishDelegation(runner, executionId, payload, this::stopping, listPending);
       if (ack != null) book.notePublished(pending, ack.getSeqno(), availableSince.get());
     } catch (JetStreamLink.UndeliverableException e) {
       book.removePending(executionId);

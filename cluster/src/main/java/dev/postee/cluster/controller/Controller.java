@@ -222,6 +222,7 @@ public final class Controller implements AutoCloseable {
     });
     backplane.onConnection(this::connected);
     scheduler.scheduleWithFixedDelay(this::keepWatching, 0, 1, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(watcher::persistRevision, 1, 1, TimeUnit.SECONDS);
     long sweep = options.sweepInterval().toMillis();
     scheduler.scheduleWithFixedDelay(sweeper, sweep, sweep, TimeUnit.MILLISECONDS);
     long info = options.runnerInfoInterval().toMillis();
@@ -419,9 +420,10 @@ public final class Controller implements AutoCloseable {
   }
 
   /**
-   * Stops taking events from runners, closes the engine (in-flight work ends or stays queued for
-   * the next start; waits for delegated results end at once), then the backplane subscriptions, the
-   * connection and the supervised nats-server.
+   * Stops taking events from runners and results (results that arrive later are read after the next
+   * start), configuration requests and heartbeats, and the background tasks; then closes the engine
+   * (in-flight work ends or stays queued for the next start; waits for delegated results end at
+   * once), the connection and the supervised nats-server.
    */
   @Override
   public void close() {
@@ -431,15 +433,16 @@ public final class Controller implements AutoCloseable {
     events.stop();
     Subscriptions subs = subscriptions;
     if (subs != null) closeDispatcher(subs.connection(), subs.legacyEvents());
-    engine.close();
-    scheduler.shutdownNow();
-    watcher.stop();
+    watcher.close(); // while the store is open: it records what it took and writes the revision
     if (subs != null) closeDispatcher(subs.connection(), subs.main());
+    // before the store closes: a sweep or a runner check running into a closed store would fail loudly
+    scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    engine.close();
     backplane.close();
     if (supervisor != null) supervisor.close();
     LOG.info("controller {} stopped", dispatcher.controllerId());

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * results watcher, or the TTL sweeper for an expired delegation): it is idempotent per execution
  * and attempt count, so a result seen twice (a replay after a restart, the sweeper's own expiry
  * coming back through the results bucket) is logged once.
+ *
+ * <p>Writes about one execution (its result, the note of where it was published) are made under
+ * that execution's lock, never under one lock for all: each is a synchronous commit, and results
+ * of different executions must not queue behind each other's commits.
  */
 final class DelegationBook {
   private static final Logger LOG = LoggerFactory.getLogger(DelegationBook.class);
@@ -36,14 +40,13 @@ final class DelegationBook {
   static final String PENDING = "delegation";
   /** Last result per execution id (a waiter that comes late, a re-dispatch after a restart). */
   static final String DONE = "delegation-done";
-  /** Results already in the execution log: "executionId#attempts". */
-  static final String SEEN = "result-seen";
 
   private final Store store;
   private final Clock clock;
   private final Duration keep;
   private final ConcurrentHashMap<String, CompletableFuture<DelegationResult>> waiters = new ConcurrentHashMap<>();
   private final Set<String> publishing = ConcurrentHashMap.newKeySet();
+  private final Object[] locks = new Object[64];
   private volatile ExecutionRecorder recorder;
 
   /** @param keep how long results are remembered (longer than the results bucket keeps them) */
@@ -52,6 +55,11 @@ final class DelegationBook {
     this.clock = clock;
     this.keep = keep;
     this.recorder = store;
+    for (int i = 0; i < locks.length; i++) locks[i] = new Object();
+  }
+
+  private Object lockOf(String executionId) {
+    return locks[Math.floorMod(executionId.hashCode(), locks.length)];
   }
 
   /** Records also go to the engine's metrics once the engine is up. */
@@ -89,9 +97,13 @@ final class DelegationBook {
    * Notes where a pending delegation is in the stream and since when the runner can take it,
    * unless its result came in meanwhile.
    */
-  synchronized void notePublished(PendingDelegation p, long streamSeq, long availableSince) {
-    if ((p.streamSeq() == streamSeq && p.createdAtMillis() == availableSince) || done(p.executionId()).isPresent()) return;
-    store.kvPut(PENDING, p.executionId(), Codec.encode(p.published(streamSeq, availableSince)), null);
+  void notePublished(PendingDelegation p, long streamSeq, long availableSince) {
+    synchronized (lockOf(p.executionId())) {
+      if ((p.streamSeq() == streamSeq && p.createdAtMillis() == availableSince) || done(p.executionId()).isPresent()) {
+        return;
+      }
+      store.kvPut(PENDING, p.executionId(), Codec.encode(p.published(streamSeq, availableSince)), null);
+    }
   }
 
   void removePending(String executionId) {
@@ -123,22 +135,27 @@ final class DelegationBook {
   }
 
   /**
-   * Takes a runner's result: into the execution log (once), off the pending list, to any waiter.
+   * Takes a runner's result: into the execution log (once per execution and attempt count), to any
+   * waiter, off the pending list.
    *
    * @return whether it was new to the execution log
    */
-  synchronized boolean record(DelegationResult r) {
-    String seenKey = r.executionId() + "#" + r.attempts();
-    boolean fresh = store.kvGet(SEEN, seenKey).isEmpty();
-    Instant forget = clock.instant().plus(keep);
-    if (fresh) recorder.record(executionRecord(r, clock));
-    // a synchronous write after the record: when it returns, the record is committed too
-    store.kvPut(SEEN, seenKey, new byte[0], forget);
-    store.kvPut(DONE, r.executionId(), Codec.encode(r), forget);
-    store.kvDelete(PENDING, r.executionId());
-    CompletableFuture<DelegationResult> w = waiters.get(r.executionId());
-    if (w != null) w.complete(r);
-    return fresh;
+  boolean record(DelegationResult r) {
+    String id = r.executionId();
+    synchronized (lockOf(id)) {
+      Optional<DelegationResult> before = done(id);
+      boolean fresh = before.isEmpty() || before.get().attempts() != r.attempts();
+      if (fresh) {
+        recorder.record(executionRecord(r, clock));
+        // a synchronous write after the record: when it returns, the record is committed too
+        store.kvPut(DONE, id, Codec.encode(r), clock.instant().plus(keep));
+      }
+      CompletableFuture<DelegationResult> w = waiters.get(id);
+      if (w != null) w.complete(r);
+      // after the waiter: the result is stored; a pending entry a crash leaves here is dropped when its TTL passes
+      if (pending(id).isPresent()) store.kvDelete(PENDING, id);
+      return fresh;
+    }
   }
 
   /** Completed by {@link #record} when the execution's result arrives; call {@link #forget} when done. */

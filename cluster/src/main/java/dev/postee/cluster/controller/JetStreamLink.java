@@ -93,11 +93,12 @@ final class JetStreamLink {
    *
    * @param payload the message, built for each attempt (a delegation is stamped with the time it
    *     became available to the runner)
+   * @param beforeRetrying run once, when the first attempt failed
    * @return the acknowledgement, or null when stopped (the interrupt flag is kept)
    * @throws UndeliverableException when NATS can never take it
    */
-  PublishAck publishDelegation(String runner, String executionId, Supplier<byte[]> payload, BooleanSupplier stop)
-      throws UndeliverableException {
+  PublishAck publishDelegation(String runner, String executionId, Supplier<byte[]> payload, BooleanSupplier stop,
+      Runnable beforeRetrying) throws UndeliverableException {
     int failures = 0;
     long lastLog = 0;
     String lastProblem = null;
@@ -130,6 +131,7 @@ final class JetStreamLink {
           lastLog = now;
           lastProblem = problem;
         }
+        if (failures == 1) beforeRetrying.run();
       }
       if (!pause(backoff(failures), stop)) return null;
     }

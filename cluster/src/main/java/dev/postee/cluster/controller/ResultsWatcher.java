@@ -10,6 +10,10 @@ import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,36 +23,57 @@ import org.slf4j.LoggerFactory;
  * {@link DelegationBook}. Every controller watches every result, so each controller's execution
  * log is complete. The last revision processed is kept in the store: after a restart (or a new
  * connection) watching resumes there, and what is seen again is recorded once.
+ *
+ * <p>Recording a result waits for a store commit. Results are recorded on a few lanes, an
+ * execution always on the same one (its results in bucket order), so that the commits of
+ * different executions share the store's group commits instead of queueing one behind the other.
+ *
+ * <p>The revision is only where to resume, not what makes a result count once (the book does
+ * that), so it is written by {@link #persistRevision} every second and at {@link #close}, not with
+ * every result: a crash re-reads at most the last second's results. It is the highest revision
+ * below which every result was recorded; one whose recording failed holds it back, so that it is
+ * read again after the next start.
  */
 final class ResultsWatcher implements KeyValueWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ResultsWatcher.class);
   static final String STATE = "controller-state";
   static final String REVISION = "results-revision";
+  private static final int LANES = 4;
 
   private final Store store;
   private final DelegationBook book;
-  private final AtomicLong revision = new AtomicLong();
+  /** The highest revision taken from the watch (handed to a lane, or nothing to record). */
+  private final AtomicLong taken = new AtomicLong();
+  /** Revisions handed to a lane and not recorded yet (or whose recording failed). */
+  private final ConcurrentSkipListSet<Long> unrecorded = new ConcurrentSkipListSet<>();
+  private final ExecutorService[] lanes = new ExecutorService[LANES];
+  private long persisted; // guarded by this
   private volatile NatsKeyValueWatchSubscription subscription;
   private volatile Connection watching;
 
   ResultsWatcher(Store store, DelegationBook book) {
     this.store = store;
     this.book = book;
-    store.kvGet(STATE, REVISION).ifPresent(b -> revision.set(ByteBuffer.wrap(b).getLong()));
+    store.kvGet(STATE, REVISION).ifPresent(b -> taken.set(ByteBuffer.wrap(b).getLong()));
+    persisted = taken.get();
+    for (int i = 0; i < LANES; i++) {
+      lanes[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("postee-results-" + i).factory());
+    }
   }
 
-  /** Watches on {@code c} from the revision after the last one processed (a no-op when it already does). */
+  /** Watches on {@code c} from the revision after the last one taken (a no-op when it already does). */
   synchronized void start(Connection c) throws Exception {
     if (watching == c && subscription != null) return;
     stop();
     long last = c.jetStreamManagement().getStreamInfo("KV_" + Subjects.RESULTS_BUCKET).getStreamState().getLastSequence();
-    if (last < revision.get()) {
+    if (last < taken.get()) {
       // the bucket was created anew (the NATS server lost its storage): its revisions start again at 1
       LOG.warn("the results bucket ends at revision {}, before the last one processed here ({}): it was created anew;"
-          + " reading it from the start", last, revision.get());
-      revision.set(0);
+          + " reading it from the start", last, taken.get());
+      taken.set(0);
+      unrecorded.clear();
     }
-    long from = revision.get() + 1;
+    long from = taken.get() + 1;
     subscription = c.keyValue(Subjects.RESULTS_BUCKET).watchAll(this, from);
     watching = c;
     LOG.debug("watching the results of delegated executions from revision {}", from);
@@ -58,6 +83,7 @@ final class ResultsWatcher implements KeyValueWatcher {
     return watching == c && subscription != null;
   }
 
+  /** Stops watching (results taken already are still recorded). */
   synchronized void stop() {
     NatsKeyValueWatchSubscription s = subscription;
     subscription = null;
@@ -71,36 +97,83 @@ final class ResultsWatcher implements KeyValueWatcher {
     }
   }
 
+  /** Stops watching, lets the lanes finish what they hold (a few seconds at most), writes the revision. */
+  void close() {
+    stop();
+    for (ExecutorService lane : lanes) lane.shutdown();
+    try {
+      for (ExecutorService lane : lanes) {
+        if (!lane.awaitTermination(5, TimeUnit.SECONDS)) lane.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      for (ExecutorService lane : lanes) lane.shutdownNow();
+    }
+    persistRevision();
+  }
+
+  /** Writes the revision up to which every result is recorded, if it moved since the last write. */
+  synchronized void persistRevision() {
+    long rev = recordedUpTo();
+    if (rev == persisted) return;
+    try {
+      store.kvPut(STATE, REVISION, ByteBuffer.allocate(Long.BYTES).putLong(rev).array(), null);
+      persisted = rev;
+    } catch (RuntimeException e) {
+      LOG.debug("the results revision {} is not written ({}); written again later", rev, e.toString());
+    }
+  }
+
+  /** Every result at or below this revision is recorded. */
+  long recordedUpTo() {
+    long high = taken.get(); // read first: a revision counts in taken only once it is in unrecorded
+    Long low = unrecorded.isEmpty() ? null : unrecorded.first();
+    return low == null ? high : Math.min(high, low - 1);
+  }
+
   @Override
   public void watch(KeyValueEntry entry) {
+    long rev = entry.getRevision();
     try {
       if (entry.getOperation() == KeyValueOperation.PUT && entry.getValue() != null) {
         DelegationResult r = Codec.decode(entry.getValue(), DelegationResult.class);
         if (r.executionId() == null || r.runner() == null) {
           LOG.warn("result {} in {} names no execution or runner; ignored", entry.getKey(), Subjects.RESULTS_BUCKET);
-        } else if (book.record(r)) {
-          LOG.debug("result of execution {} ({} / {}) from runner {}: {}", r.executionId(), r.route(), r.action(),
-              r.runner(), r.status());
+        } else if (!entry.getKey().equals(Subjects.resultKey(r.runner(), r.executionId()))) {
+          // a runner may write only under its own token: the key says who wrote it, not the payload
+          LOG.warn("result {} in {} says it is runner '{}''s result of execution {}, whose key is {}: a runner may only"
+              + " report its own results; ignored", entry.getKey(), Subjects.RESULTS_BUCKET, r.runner(), r.executionId(),
+              Subjects.resultKey(r.runner(), r.executionId()));
+        } else {
+          unrecorded.add(rev);
+          lanes[Math.floorMod(r.executionId().hashCode(), LANES)].execute(() -> record(r, rev, entry.getKey()));
         }
       }
-      remember(entry.getRevision());
     } catch (Codec.ProtocolException e) {
       LOG.warn("result {} in {} cannot be read ({}); ignored", entry.getKey(), Subjects.RESULTS_BUCKET, e.getMessage());
-      remember(entry.getRevision());
     } catch (RuntimeException e) {
-      // not remembered: seen again after the next start
-      LOG.error("recording result {} failed", entry.getKey(), e);
+      // a lane refused it (closing): read again after the next start
+      LOG.debug("result {} not recorded: {}", entry.getKey(), e.toString());
+      return;
     }
+    taken.accumulateAndGet(rev, Math::max);
   }
 
-  private void remember(long rev) {
-    if (rev <= revision.get()) return;
-    revision.set(rev);
-    store.kvPut(STATE, REVISION, ByteBuffer.allocate(Long.BYTES).putLong(rev).array(), null);
+  private void record(DelegationResult r, long rev, String key) {
+    try {
+      if (book.record(r)) {
+        LOG.debug("result of execution {} ({} / {}) from runner {}: {}", r.executionId(), r.route(), r.action(),
+            r.runner(), r.status());
+      }
+      unrecorded.remove(rev);
+    } catch (RuntimeException e) {
+      // stays unrecorded: the revision written stays before it, so it is read again after the next start
+      LOG.error("recording result {} failed", key, e);
+    }
   }
 
   @Override
   public void endOfData() {
-    LOG.debug("results of delegated executions caught up at revision {}", revision.get());
+    LOG.debug("results of delegated executions caught up at revision {}", taken.get());
   }
 }

@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  * have makes the runner ask the controller for its current configuration once, then reports
  * UNKNOWN_ACTION. Otherwise the action runs through the shared delivery path (retries, execution
  * log with this runner's name) while the message is kept alive with in-progress acks; then the
- * ledger entry is written, the result stored in the results outbox and sent, and only then the
- * message acknowledged. A crash before the ack means a redelivery: a finished execution is found in
- * the ledger, and an exec script that was still running is adopted by the exec action (same
+ * ledger entry is written, the result sent (kept in the results outbox only when NATS does not take
+ * it at once), and only then the message acknowledged. A crash before the ack means a redelivery:
+ * a finished execution is found in the ledger (and its result sent again), and an exec script that
+ * was still running is adopted by the exec action (same
  * execution id), so the effect happens once.
  */
 final class DelegationWorker implements AutoCloseable {
@@ -370,9 +371,12 @@ final class DelegationWorker implements AutoCloseable {
     ack(msg, d);
   }
 
+  /**
+   * Until the ack, the ledger and the redelivery cover a crash: the outbox is needed only for a
+   * result NATS does not take now (the ack that follows would end the redeliveries).
+   */
   private void report(String executionId, byte[] result) {
-    results.add(executionId, result);
-    results.sendNow(executionId, result);
+    results.sendOrKeep(executionId, result);
   }
 
   private DelegationResult notRun(Delegation d, String actionType, String status, long now, String error) {

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * Messages a runner owes the controllers (results, reported events), kept in its store until the
  * backplane confirmed them: an entry is written before anything is sent and deleted only after the
  * PubAck, so neither a backplane outage nor a restart loses one. A background thread sends what is
- * pending, in key order, whenever the backplane is connected; a sender may also try at once with
- * {@link #sendNow}. An entry can be sent twice (a crash between the PubAck and the delete): the
- * receivers deduplicate by key.
+ * pending, in key order, whenever the backplane is connected. A sender whose message survives a
+ * crash elsewhere until it is confirmed may instead try at once and store it only when that fails
+ * ({@link #sendOrKeep}). An entry can be sent twice (a crash between the PubAck and the delete):
+ * the receivers deduplicate by key.
  */
 final class Outbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -38,7 +39,6 @@ final class Outbox implements AutoCloseable {
   private final Duration retryMin;
   private final Duration retryMax;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
-  private final Set<String> sending = ConcurrentHashMap.newKeySet();
   private final Semaphore wake = new Semaphore(0);
   private final Thread thread;
   private volatile boolean closed;
@@ -92,23 +92,25 @@ final class Outbox implements AutoCloseable {
   }
 
   /**
-   * Tries to send a stored entry now, on the caller's thread. Returns false when it could not (it
-   * stays pending and the background thread sends it later).
+   * Sends an entry now, on the caller's thread, without storing it; when the backplane does not
+   * confirm it, stores it for the background thread (as {@link #add}). Only for a message the
+   * caller can send again after a crash before this returns (a delegation's result: the ledger
+   * holds it and the unacknowledged delegation is redelivered): the store write is saved for the
+   * usual case.
+   *
+   * @return true when sent now, false when stored to be sent later
    */
-  boolean sendNow(String key, byte[] value) {
-    if (!connected.getAsBoolean() || !sending.add(key)) return false;
-    try {
-      publisher.publish(key, value);
-      store.kvDelete(namespace, key);
-      pending.remove(key);
-      return true;
-    } catch (Exception e) {
-      LOG.debug("sending {} entry {} failed; it stays in the outbox: {}", what, key, e.toString());
-      wake.release();
-      return false;
-    } finally {
-      sending.remove(key);
+  boolean sendOrKeep(String key, byte[] value) {
+    if (connected.getAsBoolean()) {
+      try {
+        publisher.publish(key, value);
+        return true;
+      } catch (Exception e) {
+        LOG.debug("sending {} entry {} failed; it goes to the outbox: {}", what, key, e.toString());
+      }
     }
+    add(key, value);
+    return false;
   }
 
   /** Entries not yet confirmed. */
@@ -150,7 +152,7 @@ final class Outbox implements AutoCloseable {
       for (KvEntry e : page) {
         after = e.key();
         if (closed) return true;
-        if (!pending.contains(e.key()) || !sending.add(e.key())) continue;
+        if (!pending.contains(e.key())) continue;
         try {
           publisher.publish(e.key(), e.value());
           store.kvDelete(namespace, e.key());
@@ -166,8 +168,6 @@ final class Outbox implements AutoCloseable {
           }
           outage = why;
           return false;
-        } finally {
-          sending.remove(e.key());
         }
       }
     }
