@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.postee.app.server.ListenAddress;
 import dev.postee.app.server.PosteeServer;
 import dev.postee.app.server.ServerSettings;
+import dev.postee.core.store.StoreOptions;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class HttpLoad {
     int events = intArg(args, "--events", 20_000);
     int clients = intArg(args, "--clients", 32);
     int baselineSeconds = intArg(args, "--seconds-baseline", 10);
+    boolean normalSync = java.util.Arrays.asList(args).contains("--db-sync-normal");
     int routes = 10;
 
     long[] sentAt = new long[events];
@@ -89,7 +91,7 @@ public final class HttpLoad {
     ServerSettings settings = new ServerSettings(ListenAddress.parse("127.0.0.1:0"), null, dir.resolve("cfg.yaml"),
         dir.resolve("data/postee.db"), dir.resolve("templates"), dir.resolve("filters"), null, null, false, false,
         ServerSettings.DEFAULT_MAX_BODY_BYTES, List.of(), null, ServerSettings.DEFAULT_HMAC_HEADER, null, false,
-        64, 100_000, null, null);
+        64, 100_000, normalSync ? StoreOptions.Synchronous.NORMAL : StoreOptions.Synchronous.FULL, null, null);
     PosteeServer server = PosteeServer.start(settings, Map.of());
     int port = server.httpPort();
     ThreadLocal<KeepAlive> conn = ThreadLocal.withInitial(() -> new KeepAlive("127.0.0.1", port));
@@ -128,7 +130,7 @@ public final class HttpLoad {
     Arrays.sort(latencies, 0, n);
     double e2eRate = delivered.get() / ((end - start) / 1e9);
     double ingestRate = (events - rejected.get()) / ((ingestEnd - start) / 1e9);
-    System.out.printf(Locale.ROOT, "clients                      %d%n", clients);
+    System.out.printf(Locale.ROOT, "clients                      %d, database sync %s%n", clients, normalSync ? "NORMAL" : "FULL");
     System.out.printf(Locale.ROOT, "do-nothing requests (GET /ping) %.0f req/s%n", pingRate);
     System.out.printf(Locale.ROOT, "events posted                %d (rejected %d), ingest %.0f events/s%n", events, rejected.get(), ingestRate);
     System.out.printf(Locale.ROOT, "events delivered             %d%s, duplicates %d%n", delivered.get(), complete ? "" : " (INCOMPLETE)", duplicates.get());

@@ -5,12 +5,14 @@ import dev.postee.app.server.Secret;
 import dev.postee.app.server.ServerSettings;
 import dev.postee.core.config.ByteSizes;
 import dev.postee.core.config.Durations;
+import dev.postee.core.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -151,6 +153,12 @@ final class ServerOptions {
       description = "Accepted but unfinished events before ingest answers 503 (default " + DEFAULT_MAX_QUEUED + "; env POSTEE_MAX_QUEUED_EVENTS).")
   Integer maxQueuedEvents;
 
+  @Option(names = "--db-sync", paramLabel = "full|normal",
+      description = "How the embedded database commits (env POSTEE_DB_SYNC): full (default) syncs every commit to disk, so an"
+          + " acknowledged event survives a power loss; normal survives a crash or kill of the process, not of the machine,"
+          + " and is faster.")
+  String dbSync;
+
   /** Settings plus what the operator should be told about how they were resolved. */
   record Resolved(ServerSettings settings, List<String> notices) {}
 
@@ -204,6 +212,14 @@ final class ServerOptions {
 
     int workerCount = positive("--workers", workers, env, "POSTEE_WORKERS", DEFAULT_WORKERS);
     int maxQueued = positive("--max-queued-events", maxQueuedEvents, env, "POSTEE_MAX_QUEUED_EVENTS", DEFAULT_MAX_QUEUED);
+    String syncText = ours(env, dbSync, "POSTEE_DB_SYNC");
+    StoreOptions.Synchronous sync;
+    switch (syncText == null ? "full" : syncText.strip().toLowerCase(Locale.ROOT)) {
+      case "full" -> sync = StoreOptions.Synchronous.FULL;
+      case "normal" -> sync = StoreOptions.Synchronous.NORMAL;
+      default -> throw new UsageException((dbSync != null ? "--db-sync" : "POSTEE_DB_SYNC") + " must be full or normal, not '"
+          + syncText + "'");
+    }
 
     boolean controller = Boolean.TRUE.equals(controllerMode);
     boolean runner = runnerName != null && !runnerName.isEmpty();
@@ -231,6 +247,7 @@ final class ServerOptions {
         metricsOpen,
         workerCount,
         maxQueued,
+        sync,
         controllerSettings,
         runnerSettings);
     return new Resolved(settings, List.copyOf(notices));
@@ -337,7 +354,7 @@ final class ServerOptions {
   }
 
   private static boolean isOff(String text) {
-    return Arrays.asList("off", "none", "false", "disabled").contains(text.strip().toLowerCase(java.util.Locale.ROOT));
+    return Arrays.asList("off", "none", "false", "disabled").contains(text.strip().toLowerCase(Locale.ROOT));
   }
 
   private static ListenAddress address(String what, String text) throws UsageException {

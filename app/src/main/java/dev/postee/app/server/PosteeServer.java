@@ -7,6 +7,7 @@ import dev.postee.app.tls.TlsMaterial;
 import dev.postee.core.config.ConfigProblem;
 import dev.postee.core.engine.Engine;
 import dev.postee.core.engine.EngineOptions;
+import dev.postee.core.store.StoreOptions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,7 @@ public final class PosteeServer implements AutoCloseable {
         .withStrictConfig(settings.strictConfig())
         .withWorkers(settings.workers())
         .withMaxQueuedEvents(settings.maxQueuedEvents())
+        .withStoreOptions(StoreOptions.defaults().withSynchronous(settings.dbSync()))
         .withEnvironment(environment);
   }
 

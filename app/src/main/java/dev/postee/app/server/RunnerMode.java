@@ -39,7 +39,8 @@ final class RunnerMode {
           .withDiscoveryFile(r.discoveryFile())
           .withDatabaseFile(settings.databaseFile())
           .withVersion(Version.get())
-          .withEngineOptions(o -> o.withWorkers(settings.workers()).withMaxQueuedEvents(settings.maxQueuedEvents()));
+          .withEngineOptions(o -> o.withWorkers(settings.workers()).withMaxQueuedEvents(settings.maxQueuedEvents())
+              .withStoreOptions(o.storeOptions().withSynchronous(settings.dbSync())));
       LOG.info("postee {} starting as runner '{}': controller {}, database {}, configuration kept in {}", Version.get(),
           r.name(), String.join(",", r.urls()), settings.databaseFile(), settings.dataDir().resolve("runner-config"));
       runner = Runner.start(options);

@@ -1,5 +1,7 @@
 package dev.postee.app.server;
 
+import dev.postee.core.store.StoreOptions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.Map;
  * @param ingestHmacHeader header carrying {@code sha256=<hex>} of the body
  * @param adminToken bearer token of the admin endpoints; null = admin endpoints on loopback only
  * @param publicMetrics /metrics is served to anyone (for Prometheus scrapers without credentials)
+ * @param dbSync SQLite's synchronous level for the embedded database (FULL: an acknowledged event
+ *     survives a power loss; NORMAL: it survives a crash of the process, not of the machine)
  * @param controller controller-mode settings, or null
  * @param runner runner-mode settings, or null
  */
@@ -40,6 +44,7 @@ public record ServerSettings(
     boolean publicMetrics,
     int workers,
     int maxQueuedEvents,
+    StoreOptions.Synchronous dbSync,
     ControllerSettings controller,
     RunnerSettings runner) {
 

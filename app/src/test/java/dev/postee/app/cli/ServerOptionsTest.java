@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.postee.app.server.ListenAddress;
 import dev.postee.app.server.Secret;
 import dev.postee.app.server.ServerSettings;
+import dev.postee.core.store.StoreOptions;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ class ServerOptionsTest {
     assertThat(s.publicMetrics()).isFalse();
     assertThat(s.workers()).isEqualTo(32);
     assertThat(s.maxQueuedEvents()).isEqualTo(10_000);
+    assertThat(s.dbSync()).isEqualTo(StoreOptions.Synchronous.FULL);
     assertThat(s.mode()).isEqualTo(ServerSettings.Mode.STANDALONE);
   }
 
@@ -62,6 +64,15 @@ class ServerOptionsTest {
     assertThat(s.workers()).isEqualTo(4);
     assertThat(s.maxQueuedEvents()).isEqualTo(7);
     assertThat(s.strictConfig()).isTrue();
+  }
+
+  @Test
+  void databaseSyncComesFromTheFlagOrTheEnvironmentAndRejectsOtherLevels() throws Exception {
+    assertThat(settings(Map.of(), "--db-sync", "normal").dbSync()).isEqualTo(StoreOptions.Synchronous.NORMAL);
+    assertThat(settings(Map.of("POSTEE_DB_SYNC", "NORMAL")).dbSync()).isEqualTo(StoreOptions.Synchronous.NORMAL);
+    assertThatThrownBy(() -> settings(Map.of(), "--db-sync", "off"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("--db-sync must be full or normal, not 'off'");
   }
 
   @Test

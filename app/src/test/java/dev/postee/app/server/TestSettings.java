@@ -1,5 +1,6 @@
 package dev.postee.app.server;
 
+import dev.postee.core.store.StoreOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class TestSettings {
   public boolean publicMetrics;
   public int workers = 4;
   public int maxQueuedEvents = 10_000;
+  public StoreOptions.Synchronous dbSync = StoreOptions.Synchronous.FULL;
 
   public TestSettings(Path dir, Path configFile) {
     this.dir = dir;
@@ -29,6 +31,6 @@ public final class TestSettings {
   public ServerSettings build() {
     return new ServerSettings(http, https, configFile, dir.resolve("data/postee.db"), dir.resolve("templates"),
         dir.resolve("filters"), certPem, keyPem, false, false, maxBodyBytes, ingestTokens, ingestHmacSecret,
-        ingestHmacHeader, adminToken, publicMetrics, workers, maxQueuedEvents, null, null);
+        ingestHmacHeader, adminToken, publicMetrics, workers, maxQueuedEvents, dbSync, null, null);
   }
 }

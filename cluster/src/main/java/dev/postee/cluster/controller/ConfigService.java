@@ -116,8 +116,8 @@ final class ConfigService {
     long now = clock.millis();
     Long last = lastPush.get(hb.runner());
     if (last != null && now - last < REPUSH_EVERY.toMillis()) return;
-    LOG.info("runner {} runs configuration {}, the current one is {}: sending it", hb.runner(), hb.configVersion(),
-        rc.version());
+    LOG.info("runner {} runs {}, the current one is {}: sending it", hb.runner(),
+        hb.configVersion().isEmpty() ? "no configuration yet" : "configuration " + hb.configVersion(), rc.version());
     push(hb.runner(), rc);
   }
 

@@ -57,6 +57,7 @@ public final class Backplane implements AutoCloseable {
   private final Thread connector;
   private Connection current; // guarded by lock
   private Connection closedByClient; // guarded by lock: the current connection, once the client closed it
+  private Connection announced; // guarded by lock: the connection every listener has been told about
   private boolean closed; // guarded by lock
   private volatile String lastProblem;
   private volatile String attemptProblem; // what went wrong during the current first-connection attempt
@@ -121,11 +122,14 @@ public final class Backplane implements AutoCloseable {
     }
   }
 
-  /** Waits until connected (now or within {@code timeout}). */
+  /**
+   * Waits until connected (now or within {@code timeout}) and the {@link #onConnection} listeners
+   * have been told about the connection, so their subscriptions exist.
+   */
   public boolean awaitConnected(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
-      while (!closed && !(current != null && current.getStatus() == Connection.Status.CONNECTED)) {
+      while (!closed && !(current != null && announced == current && current.getStatus() == Connection.Status.CONNECTED)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) return false;
         // bounded: the client's status may turn CONNECTED a moment after the event that woke us
@@ -275,6 +279,8 @@ public final class Backplane implements AutoCloseable {
         }
       }
       synchronized (lock) {
+        announced = c;
+        lock.notifyAll();
         try {
           while (!closed && closedByClient != c) lock.wait();
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.postee.core.engine;
 
 import dev.postee.core.action.ActionEnvironment;
 import dev.postee.core.action.Delivery;
+import dev.postee.core.action.ExecAction;
 import dev.postee.core.action.ExecutionRecord;
 import dev.postee.core.action.ExecutionRecorder;
 import dev.postee.core.config.ConfigLoadResult;
@@ -147,6 +148,8 @@ public final class Engine implements AutoCloseable {
     } catch (IOException e) {
       throw new StartException("cannot create the work directory " + options.workDir() + ": " + e.getMessage(), List.of());
     }
+    // Run directories of scripts whose execution nobody will redeliver any more (crashes long ago).
+    ExecAction.removeStaleRuns(env.workDirectory());
     ConfigCompiler.Result compiled = ConfigCompiler.compile(config, compilerOptions(options, env));
     List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
     problems.addAll(compiled.problems());

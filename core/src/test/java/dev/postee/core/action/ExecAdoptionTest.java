@@ -61,4 +61,26 @@ class ExecAdoptionTest {
     assertThat(Files.readAllLines(effect)).isEqualTo(List.of("effect"));
     env.close();
   }
+
+  @Test
+  void runDirectoriesOlderThanADayWithoutALiveScriptAreRemovedOthersKept() throws Exception {
+    Path work = Files.createDirectory(tmp.resolve("work"));
+    Path old = Files.createDirectories(work.resolve("exec/kill-old"));
+    Files.writeString(old.resolve("exit"), "0");
+    Path recent = Files.createDirectories(work.resolve("exec/kill-recent"));
+    Path oldButAlive = Files.createDirectories(work.resolve("exec/kill-alive"));
+    ProcessHandle self = ProcessHandle.current();
+    Files.writeString(oldButAlive.resolve("pid"),
+        self.pid() + " " + self.info().startInstant().orElseThrow().toEpochMilli());
+    java.nio.file.attribute.FileTime twoDaysAgo =
+        java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+    Files.setLastModifiedTime(old, twoDaysAgo);
+    Files.setLastModifiedTime(oldButAlive, twoDaysAgo);
+
+    ExecAction.removeStaleRuns(work);
+
+    assertThat(old).doesNotExist();
+    assertThat(recent).isDirectory();
+    assertThat(oldButAlive).as("its script still runs and may be adopted").isDirectory();
+  }
 }
