@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * at the sink, with p50/p99 latency from the POST to the sink.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.postee.bench.HttpLoad [--events N]
- * [--clients C] [--seconds-baseline S]}. See docs/benchmarks.md.
+ * [--clients C] [--seconds-baseline S] [--warmup N] [--rounds R] [--db-sync-normal]}: a warm-up of
+ * both paths, then R rounds of (ping for S seconds, N events). See docs/benchmarks.md.
  */
 public final class HttpLoad {
   private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
@@ -45,11 +46,16 @@ public final class HttpLoad {
     boolean normalSync = java.util.Arrays.asList(args).contains("--db-sync-normal");
     int routes = 10;
 
-    long[] sentAt = new long[events];
-    long[] receivedAt = new long[events];
-    AtomicInteger delivered = new AtomicInteger();
+    int warmupEvents = intArg(args, "--warmup", 20_000);
+    int rounds = intArg(args, "--rounds", 1);
+    int total = warmupEvents + rounds * events;
+
+    long[] sentAt = new long[total];
+    long[] receivedAt = new long[total];
     AtomicInteger duplicates = new AtomicInteger();
-    CountDownLatch allDelivered = new CountDownLatch(events);
+    CountDownLatch[] phaseDone = new CountDownLatch[rounds + 1];
+    phaseDone[0] = new CountDownLatch(warmupEvents);
+    for (int r = 1; r <= rounds; r++) phaseDone[r] = new CountDownLatch(events);
     HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     sink.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     sink.createContext("/", ex -> {
@@ -63,8 +69,7 @@ public final class HttpLoad {
         int seq = Integer.parseInt(m.group(1));
         if (receivedAt[seq] == 0) {
           receivedAt[seq] = now;
-          delivered.incrementAndGet();
-          allDelivered.countDown();
+          phaseDone[seq < warmupEvents ? 0 : 1 + (seq - warmupEvents) / events].countDown();
         } else {
           duplicates.incrementAndGet();
         }
@@ -97,22 +102,64 @@ public final class HttpLoad {
     ThreadLocal<KeepAlive> conn = ThreadLocal.withInitial(() -> new KeepAlive("127.0.0.1", port));
     ExecutorService pool = Executors.newFixedThreadPool(clients);
 
-    // warm-up of both paths (JIT), not measured
-    run(pool, clients, 2000, i -> conn.get().get("/ping"));
+    System.out.printf(Locale.ROOT, "clients %d, database sync %s, %d routes, warm-up %d events, %d events per round%n",
+        clients, normalSync ? "NORMAL" : "FULL", routes, warmupEvents, events);
 
-    // 1. a request that does nothing, same clients, fixed time
-    AtomicLong pings = new AtomicLong();
-    long pingStart = System.nanoTime();
-    long pingEnd = pingStart + Duration.ofSeconds(baselineSeconds).toNanos();
-    runUntil(pool, clients, pingEnd, () -> {
-      if (conn.get().get("/ping") == 200) pings.incrementAndGet();
-    });
-    double pingRate = pings.get() / ((System.nanoTime() - pingStart) / 1e9);
-
-    // 2. events end to end
+    // warm-up of both paths (JIT, connection pools, database pages), not measured
+    runUntil(pool, clients, System.nanoTime() + Duration.ofSeconds(Math.max(1, baselineSeconds / 2)).toNanos(),
+        () -> conn.get().get("/ping"));
     AtomicInteger rejected = new AtomicInteger();
-    long start = System.nanoTime();
-    run(pool, clients, events, seq -> {
+    postEvents(pool, clients, conn, 0, warmupEvents, routes, sentAt, rejected);
+    boolean complete = phaseDone[0].await(5, java.util.concurrent.TimeUnit.MINUTES);
+
+    for (int round = 1; round <= rounds && complete; round++) {
+      // 1. a request that does nothing, same clients, fixed time
+      AtomicLong pings = new AtomicLong();
+      long pingStart = System.nanoTime();
+      long pingEnd = pingStart + Duration.ofSeconds(baselineSeconds).toNanos();
+      runUntil(pool, clients, pingEnd, () -> {
+        if (conn.get().get("/ping") == 200) pings.incrementAndGet();
+      });
+      double pingRate = pings.get() / ((System.nanoTime() - pingStart) / 1e9);
+
+      // 2. events end to end: from the first POST to the last delivery at the sink
+      int first = warmupEvents + (round - 1) * events;
+      rejected.set(0);
+      long start = System.nanoTime();
+      postEvents(pool, clients, conn, first, events, routes, sentAt, rejected);
+      long ingestEnd = System.nanoTime();
+      complete = phaseDone[round].await(5, java.util.concurrent.TimeUnit.MINUTES);
+      long end = System.nanoTime();
+
+      long[] latencies = new long[events];
+      int n = 0;
+      long last = start;
+      for (int i = first; i < first + events; i++) {
+        if (receivedAt[i] != 0) {
+          latencies[n++] = receivedAt[i] - sentAt[i];
+          last = Math.max(last, receivedAt[i]);
+        }
+      }
+      Arrays.sort(latencies, 0, n);
+      double e2eRate = n / ((complete ? last - start : end - start) / 1e9);
+      double ingestRate = (events - rejected.get()) / ((ingestEnd - start) / 1e9);
+      System.out.printf(Locale.ROOT, "round %d: ping %.0f req/s | ingest %.0f events/s (rejected %d) | delivered %d%s | "
+              + "end to end %.0f events/s = %.1f%% of ping | POST -> sink p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+          round, pingRate, ingestRate, rejected.get(), n, complete ? "" : " (INCOMPLETE)", e2eRate,
+          100 * e2eRate / pingRate, pct(latencies, n, 0.50) / 1e6, pct(latencies, n, 0.99) / 1e6,
+          n == 0 ? 0 : latencies[n - 1] / 1e6);
+    }
+    System.out.printf(Locale.ROOT, "duplicates at the sink: %d%n", duplicates.get());
+    pool.shutdownNow();
+    server.close();
+    sink.stop(0);
+    System.exit(complete ? 0 : 1);
+  }
+
+  private static void postEvents(ExecutorService pool, int clients, ThreadLocal<KeepAlive> conn, int first, int count,
+      int routes, long[] sentAt, AtomicInteger rejected) throws Exception {
+    run(pool, clients, count, i -> {
+      int seq = first + i;
       String body = "{\"seq\":" + seq + ",\"kind\":\"kind-" + (seq % routes) + "\",\"image\":\"alpine:3." + (seq % 20)
           + "\",\"vulnerability_summary\":{\"critical\":" + (seq % 3) + ",\"high\":4}}";
       sentAt[seq] = System.nanoTime();
@@ -120,27 +167,6 @@ public final class HttpLoad {
       if (status / 100 != 2) rejected.incrementAndGet();
       return status;
     });
-    long ingestEnd = System.nanoTime();
-    boolean complete = allDelivered.await(5, java.util.concurrent.TimeUnit.MINUTES);
-    long end = System.nanoTime();
-
-    long[] latencies = new long[delivered.get()];
-    int n = 0;
-    for (int i = 0; i < events; i++) if (receivedAt[i] != 0) latencies[n++] = receivedAt[i] - sentAt[i];
-    Arrays.sort(latencies, 0, n);
-    double e2eRate = delivered.get() / ((end - start) / 1e9);
-    double ingestRate = (events - rejected.get()) / ((ingestEnd - start) / 1e9);
-    System.out.printf(Locale.ROOT, "clients                      %d, database sync %s%n", clients, normalSync ? "NORMAL" : "FULL");
-    System.out.printf(Locale.ROOT, "do-nothing requests (GET /ping) %.0f req/s%n", pingRate);
-    System.out.printf(Locale.ROOT, "events posted                %d (rejected %d), ingest %.0f events/s%n", events, rejected.get(), ingestRate);
-    System.out.printf(Locale.ROOT, "events delivered             %d%s, duplicates %d%n", delivered.get(), complete ? "" : " (INCOMPLETE)", duplicates.get());
-    System.out.printf(Locale.ROOT, "end to end                   %.0f events/s = %.0f%% of the do-nothing rate%n", e2eRate, 100 * e2eRate / pingRate);
-    System.out.printf(Locale.ROOT, "latency POST -> sink         p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-        pct(latencies, n, 0.50) / 1e6, pct(latencies, n, 0.99) / 1e6, n == 0 ? 0 : latencies[n - 1] / 1e6);
-    pool.shutdownNow();
-    server.close();
-    sink.stop(0);
-    System.exit(complete ? 0 : 1);
   }
 
   private static double pct(long[] sorted, int n, double p) {

@@ -49,7 +49,7 @@ public class RouteFilterBenchmark {
 
   @Setup
   public void setup() {
-    policy = Rego.builder().builtins(Builtins.forFilters()).module("route.rego", FILTER_MODULE).compile();
+    policy = Rego.builder().module("route.rego", FILTER_MODULE).compile();
     event = Json.parse(EVENT);
     if (!BooleanValue.TRUE.equals(policy.valueAt(ALLOW, event))) throw new IllegalStateException("the filter should match");
   }
