@@ -96,7 +96,7 @@ public final class HttpLoad {
     ServerSettings settings = new ServerSettings(ListenAddress.parse("127.0.0.1:0"), null, dir.resolve("cfg.yaml"),
         dir.resolve("data/postee.db"), dir.resolve("templates"), dir.resolve("filters"), null, null, false, false,
         ServerSettings.DEFAULT_MAX_BODY_BYTES, List.of(), null, ServerSettings.DEFAULT_HMAC_HEADER, null, false,
-        64, 100_000, normalSync ? StoreOptions.Synchronous.NORMAL : StoreOptions.Synchronous.FULL, null, null);
+        intArg(args, "--workers", 64), 100_000, normalSync ? StoreOptions.Synchronous.NORMAL : StoreOptions.Synchronous.FULL, null, null);
     PosteeServer server = PosteeServer.start(settings, Map.of());
     int port = server.httpPort();
     ThreadLocal<KeepAlive> conn = ThreadLocal.withInitial(() -> new KeepAlive("127.0.0.1", port));

@@ -26,6 +26,13 @@ public record ActionEnvironment(HttpClient httpClient, Path workDirectory, Clock
   /** Connection establishment limit; the whole exchange is further bounded by each attempt's deadline. */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * Runs the HTTP client's response handling: virtual threads instead of the client's default cached
+   * pool of platform threads, which under load kept waking and parking dozens of threads.
+   */
+  private static final java.util.concurrent.Executor HTTP_CLIENT_EXECUTOR =
+      java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-client-", 0).factory());
+
   public ActionEnvironment {
     Objects.requireNonNull(httpClient, "httpClient");
     Objects.requireNonNull(workDirectory, "workDirectory");
@@ -51,6 +58,7 @@ public record ActionEnvironment(HttpClient httpClient, Path workDirectory, Clock
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
         .followRedirects(HttpClient.Redirect.NORMAL)
+        .executor(HTTP_CLIENT_EXECUTOR)
         .build();
   }
 

@@ -7,11 +7,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.sqlite.SQLiteConfig;
 
 /** Small JDBC helpers shared by the store's parts. */
 final class Sql {
   static final long WAL_SIZE_LIMIT_BYTES = 16L * 1024 * 1024;
+  /** Statements kept compiled per connection that caches them; more than the store's distinct writes. */
+  static final int CACHED_STATEMENTS = 64;
+
+  /**
+   * Compiled statements of connections registered with {@link #cacheStatements}: the writer's, which
+   * runs every write of every event. Compiling a statement cost SQLite about as much as running it
+   * (the action-stats upsert much more), on the one thread all writes go through. A connection is
+   * used by one thread at a time, so each cache is too; the map only guards registration.
+   */
+  private static final Map<Connection, Map<String, PreparedStatement>> CACHES =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private Sql() {}
 
@@ -67,16 +82,7 @@ final class Sql {
   static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql);
     try {
-      for (int i = 0; i < parameters.length; i++) {
-        Object p = parameters[i];
-        if (p instanceof Instant instant) {
-          statement.setLong(i + 1, instant.toEpochMilli());
-        } else if (p instanceof byte[] bytes) {
-          statement.setBytes(i + 1, bytes);
-        } else {
-          statement.setObject(i + 1, p);
-        }
-      }
+      bind(statement, parameters);
       return statement;
     } catch (SQLException | RuntimeException e) {
       statement.close();
@@ -84,9 +90,65 @@ final class Sql {
     }
   }
 
+  private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      Object p = parameters[i];
+      if (p instanceof Instant instant) {
+        statement.setLong(i + 1, instant.toEpochMilli());
+      } else if (p instanceof byte[] bytes) {
+        statement.setBytes(i + 1, bytes);
+      } else {
+        statement.setObject(i + 1, p);
+      }
+    }
+  }
+
+  /**
+   * From now on {@link #update} keeps the statements it runs on {@code connection} compiled (the
+   * {@value #CACHED_STATEMENTS} most recently used); they are closed with the connection. Only for a
+   * connection that one thread uses at a time.
+   */
+  static void cacheStatements(Connection connection) {
+    CACHES.put(connection, new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+        if (size() <= CACHED_STATEMENTS) return false;
+        closeQuietly(eldest.getValue());
+        return true;
+      }
+    });
+  }
+
   static int update(Connection connection, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement statement = prepare(connection, sql, parameters)) {
-      return statement.executeUpdate();
+    Map<String, PreparedStatement> cache = CACHES.get(connection);
+    if (cache == null) {
+      try (PreparedStatement statement = prepare(connection, sql, parameters)) {
+        return statement.executeUpdate();
+      }
+    }
+    PreparedStatement statement = cache.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      cache.put(sql, statement);
+    }
+    try {
+      bind(statement, parameters);
+      int changed = statement.executeUpdate();
+      statement.clearParameters(); // no blob or text of this write stays referenced until the next
+      return changed;
+    } catch (SQLException | RuntimeException e) {
+      // A failed statement is not reused: compiled again next time, from a clean state.
+      cache.remove(sql);
+      closeQuietly(statement);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(PreparedStatement statement) {
+    try {
+      statement.close();
+    } catch (SQLException ignored) {
+      // closing a statement of a connection that is itself failing: nothing more to do
     }
   }
 

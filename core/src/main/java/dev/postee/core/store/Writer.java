@@ -52,6 +52,7 @@ final class Writer implements AutoCloseable {
     this.connection = connection;
     this.maxBatch = maxBatch;
     this.writeTimeout = writeTimeout;
+    Sql.cacheStatements(connection); // every write goes through this connection: compile each statement once
     this.thread = Thread.ofPlatform().name("postee-store-writer").daemon(true).unstarted(this::run);
     thread.start();
   }
