@@ -16,6 +16,7 @@ import dev.postee.core.engine.EngineOptions;
 import dev.postee.core.routing.ActionDispatcher;
 import dev.postee.core.routing.CompiledConfig;
 import dev.postee.core.routing.CompiledRoute;
+import dev.postee.core.store.StoreOptions;
 import dev.postee.core.template.RenderedMessage;
 import dev.postee.rego.value.Json;
 import dev.postee.rego.value.Value;
@@ -76,7 +77,7 @@ import java.util.stream.Stream;
  * batch, {@code concurrency} in flight at any time.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.postee.bench.DelegationRoundTrip
- * [COUNT [CONCURRENCY]] [--warmup N] [--rounds R]} (defaults 2000, 8, warm-up 1000, 1 round).
+ * [COUNT [CONCURRENCY]] [--warmup N] [--rounds R] [--db-sync-normal]} (defaults 2000, 8, warm-up 1000, 1 round).
  */
 public final class DelegationRoundTrip {
   private static final String RUNNER = "bench-runner";
@@ -122,6 +123,8 @@ public final class DelegationRoundTrip {
     int concurrency = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 8;
     int warmup = intOption(args, "--warmup", 1000);
     int rounds = intOption(args, "--rounds", 1);
+    StoreOptions.Synchronous sync = List.of(args).contains("--db-sync-normal")
+        ? StoreOptions.Synchronous.NORMAL : StoreOptions.Synchronous.FULL;
 
     PrintStream report = System.out;
     // the runner's stdout action prints to this process's standard output: make that a null stream
@@ -130,8 +133,8 @@ public final class DelegationRoundTrip {
     Path dir = Files.createTempDirectory("postee-delegation-bench");
     int port = freePort();
     String url = "nats://127.0.0.1:" + port;
-    report.printf(Locale.ROOT, "delegation round trip: %d per batch, concurrency %d, warm-up %d, %d round(s); %s, load %s%n",
-        count, concurrency, warmup, rounds, Runtime.version(), loadAverage());
+    report.printf(Locale.ROOT, "delegation round trip: %d per batch, concurrency %d, warm-up %d, %d round(s), "
+        + "database sync %s; %s, load %s%n", count, concurrency, warmup, rounds, sync, Runtime.version(), loadAverage());
 
     NatsServerSupervisor nats = NatsServerSupervisor.start(NatsServerOptions.of(url, dir.resolve("nats"))
         .withServerName("postee-bench"));
@@ -142,8 +145,8 @@ public final class DelegationRoundTrip {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     try {
       AtomicReference<ActionDispatcher> dispatcher = new AtomicReference<>();
-      controller = startController(dir.resolve("controller"), url, dispatcher);
-      runner = startRunner(dir.resolve("runner"), url, concurrency);
+      controller = startController(dir.resolve("controller"), url, dispatcher, sync);
+      runner = startRunner(dir.resolve("runner"), url, concurrency, sync);
       if (!runner.awaitReady(Duration.ofSeconds(60))) throw new IllegalStateException("the runner did not get ready");
 
       CompiledConfig cfg = controller.engine().compiledConfig();
@@ -275,7 +278,8 @@ public final class DelegationRoundTrip {
     }
   }
 
-  private static Controller startController(Path dir, String url, AtomicReference<ActionDispatcher> dispatcher)
+  private static Controller startController(Path dir, String url, AtomicReference<ActionDispatcher> dispatcher,
+      StoreOptions.Synchronous sync)
       throws Exception {
     Files.createDirectories(dir);
     Path cfg = dir.resolve("cfg.yaml");
@@ -300,7 +304,8 @@ public final class DelegationRoundTrip {
         .withEnvironment(Map.of())
         .withConfigPollInterval(null)
         .withRole("controller")
-        .withRunsHere(Controller.runsHere());
+        .withRunsHere(Controller.runsHere())
+        .withStoreOptions(StoreOptions.defaults().withSynchronous(sync));
     Backplane backplane = Backplane.start(BackplaneOptions.forController("bench", url));
     return Controller.start(ControllerOptions.defaults(), backplane, null, factory -> Engine.start(
         engineOptions.withDispatcher((local, store) -> {
@@ -310,9 +315,10 @@ public final class DelegationRoundTrip {
         })));
   }
 
-  private static Runner startRunner(Path dir, String url, int concurrency) {
+  private static Runner startRunner(Path dir, String url, int concurrency, StoreOptions.Synchronous sync) {
     return Runner.start(RunnerOptions.of(RUNNER, dir, BackplaneOptions.forRunner(RUNNER, url))
         .withVersion("bench")
+        .withEngineOptions(o -> o.withStoreOptions(o.storeOptions().withSynchronous(sync)))
         .withTimings(RunnerOptions.Timings.defaults().withDelegationConcurrency(Math.max(4, concurrency))));
   }
 
