@@ -315,7 +315,7 @@ public final class NatsServerSupervisor implements AutoCloseable {
 
   /** Starts the process and waits for readiness; on failure the process is gone and this throws. */
   private void launch() {
-    monitorPort = freePort();
+    monitorPort = freePort(options.port());
     writeConfig(options, monitorPort, false);
     synchronized (tail) {
       tail.clear();
@@ -533,12 +533,21 @@ public final class NatsServerSupervisor implements AutoCloseable {
     return code > 128 ? "was killed by signal " + (code - 128) : "exited with code " + code;
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new BackplaneException("no free port on 127.0.0.1 for the NATS server's monitoring: " + e.getMessage(), e);
+  /**
+   * A port free on 127.0.0.1 now, other than {@code clientPort}: the clients' port is bound by the
+   * server after its monitoring port, so while it is free (before the first start, or during a
+   * restart) the system may hand out that very number, and the server would then fail to listen.
+   */
+  private static int freePort(int clientPort) {
+    int port = clientPort;
+    while (port == clientPort) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      } catch (IOException e) {
+        throw new BackplaneException("no free port on 127.0.0.1 for the NATS server's monitoring: " + e.getMessage(), e);
+      }
     }
+    return port;
   }
 
   private static void pause(Duration d) {
