@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.postee.cluster.nats.Backplane;
 import dev.postee.cluster.nats.BackplaneOptions;
 import dev.postee.cluster.nats.NatsAuth;
+import dev.postee.cluster.nats.TestPki;
 import dev.postee.cluster.protocol.Codec;
 import dev.postee.cluster.protocol.Heartbeat;
 import dev.postee.cluster.protocol.RunnerConfig;

@@ -34,18 +34,21 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A test CA issuing server and client certificates (EC P-256) as PEM files, as openssl would. */
-final class TestPki {
+/**
+ * A test CA issuing server and client certificates (EC P-256) as PEM files, as openssl would.
+ * Shared with the application's tests through this module's test jar.
+ */
+public final class TestPki {
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-  final String name;
-  final KeyPair keys;
-  final X509Certificate cert;
-  final Path certFile;
+  public final String name;
+  public final KeyPair keys;
+  public final X509Certificate cert;
+  public final Path certFile;
 
   /** A certificate and its key, as files. */
-  record Issued(Path certFile, Path keyFile) {}
+  public record Issued(Path certFile, Path keyFile) {}
 
   private TestPki(String name, KeyPair keys, X509Certificate cert, Path certFile) {
     this.name = name;
@@ -54,7 +57,7 @@ final class TestPki {
     this.certFile = certFile;
   }
 
-  static TestPki newCa(Path dir, String name) {
+  public static TestPki newCa(Path dir, String name) {
     try {
       KeyPair kp = ecKeys();
       X500Name subject = new X500Name("CN=" + name);
@@ -76,7 +79,7 @@ final class TestPki {
    * A certificate for {@code cn} valid for TLS servers and clients, naming {@code dnsNames} and
    * {@code ips}; the key is written as SEC1 ("EC PRIVATE KEY") or PKCS#8 ("PRIVATE KEY").
    */
-  Issued issue(Path dir, String cn, List<String> dnsNames, List<String> ips, boolean pkcs8) {
+  public Issued issue(Path dir, String cn, List<String> dnsNames, List<String> ips, boolean pkcs8) {
     try {
       KeyPair kp = ecKeys();
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();

@@ -1,5 +1,6 @@
 package dev.postee.rego.builtins.graphql;
 
+import dev.postee.rego.value.Formatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -166,7 +167,7 @@ final class Ast {
     @Override public String toString() {
       return switch (kind) {
         case VARIABLE -> "$" + raw;
-        case STRING_VALUE, BLOCK_VALUE -> GoText.quote(raw);
+        case STRING_VALUE, BLOCK_VALUE -> Formatter.goQuote(raw);
         case LIST_VALUE -> {
           List<String> parts = new ArrayList<>();
           if (children != null) for (ChildValue c : children) parts.add(String.valueOf(c.value));

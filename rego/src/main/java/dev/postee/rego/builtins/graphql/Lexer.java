@@ -1,5 +1,6 @@
 package dev.postee.rego.builtins.graphql;
 
+import dev.postee.rego.value.Formatter;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,7 +26,7 @@ final class Lexer {
   /** A token; {@code error} is set for lexing failures (kind INVALID). */
   record Token(Kind kind, String value, int line, int column, GqlError error) {
     @Override public String toString() {
-      return value.isEmpty() ? kind.toString() : kind + " " + GoText.quote(value);
+      return value.isEmpty() ? kind.toString() : kind + " " + Formatter.goQuote(value);
     }
 
     Ast.Position position() { return new Ast.Position(line, column); }

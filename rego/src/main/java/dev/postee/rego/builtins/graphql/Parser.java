@@ -1,5 +1,6 @@
 package dev.postee.rego.builtins.graphql;
 
+import dev.postee.rego.value.Formatter;
 import dev.postee.rego.builtins.graphql.Ast.*;
 import dev.postee.rego.builtins.graphql.Lexer.Kind;
 import dev.postee.rego.builtins.graphql.Lexer.Token;
@@ -75,7 +76,7 @@ final class Parser {
   private Token expectKeyword(String value) {
     Token tok = peek();
     if (tok.kind() == Kind.NAME && tok.value().equals(value)) return next();
-    error(tok, "Expected " + GoText.quote(value) + ", found " + tok);
+    error(tok, "Expected " + Formatter.goQuote(value) + ", found " + tok);
     return tok;
   }
 

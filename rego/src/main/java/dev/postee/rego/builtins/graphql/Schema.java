@@ -1,5 +1,6 @@
 package dev.postee.rego.builtins.graphql;
 
+import dev.postee.rego.value.Formatter;
 import dev.postee.rego.builtins.graphql.Ast.*;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -168,9 +169,9 @@ final class Schema {
     }
     for (String typ : nonNull(def.types)) {
       Definition typDef = types.get(typ);
-      if (typDef == null) throw fail(def.position, "Undefined type " + GoText.quote(typ) + ".");
+      if (typDef == null) throw fail(def.position, "Undefined type " + Formatter.goQuote(typ) + ".");
       if (!typDef.kind.equals(Ast.OBJECT)) {
-        throw fail(def.position, def.kind + " type " + GoText.quote(typ) + " must be " + Ast.OBJECT + ".");
+        throw fail(def.position, def.kind + " type " + Formatter.goQuote(typ) + " must be " + Ast.OBJECT + ".");
       }
     }
     for (String intf : nonNull(def.interfaces)) validateImplements(def, intf);
@@ -263,9 +264,9 @@ final class Schema {
 
   private void validateImplements(Definition def, String intfName) {
     Definition intf = types.get(intfName);
-    if (intf == null) throw fail(def.position, "Undefined type " + GoText.quote(intfName) + ".");
+    if (intf == null) throw fail(def.position, "Undefined type " + Formatter.goQuote(intfName) + ".");
     if (!intf.kind.equals(Ast.INTERFACE)) {
-      throw fail(def.position, GoText.quote(intfName) + " is a non interface type " + intf.kind + ".");
+      throw fail(def.position, Formatter.goQuote(intfName) + " is a non interface type " + intf.kind + ".");
     }
     for (FieldDefinition required : nonNull(intf.fields)) {
       FieldDefinition found = def.field(required.name);

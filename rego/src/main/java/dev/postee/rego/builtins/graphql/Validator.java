@@ -1,5 +1,6 @@
 package dev.postee.rego.builtins.graphql;
 
+import dev.postee.rego.value.Formatter;
 import dev.postee.rego.builtins.graphql.Ast.*;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -626,7 +627,7 @@ final class Validator {
       if (schema.subscription == null || !op.operation.equals("subscription")) return;
       List<TopField> fields = new ArrayList<>();
       collect(op.selectionSet, fields, new HashSet<>());
-      String name = op.name.isEmpty() ? "Anonymous Subscription" : "Subscription " + GoText.quote(op.name);
+      String name = op.name.isEmpty() ? "Anonymous Subscription" : "Subscription " + Formatter.goQuote(op.name);
       if (fields.size() > 1) addError(fields.get(1).position(), name + " must select only one top level field.");
       for (TopField f : fields) {
         if (f.name().startsWith("__")) addError(f.position(), name + " must not select an introspection top level field.");
