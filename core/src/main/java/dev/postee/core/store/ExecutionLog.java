@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The execution log (table {@code execution_log}) and per-action totals (table {@code
- * action_stats}). Records are written asynchronously through the group commit; at most {@code
- * backlog} records wait in memory.
+ * action_stats}). Records are written asynchronously through the group commit, as lazy writes (they
+ * ride along with the next commit, see {@link Writer#submitLazy}); at most {@code backlog} records
+ * wait in memory.
  */
 final class ExecutionLog {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionLog.class);
@@ -58,7 +59,7 @@ final class ExecutionLog {
       return;
     }
     try {
-      writer.submit(c -> {
+      writer.submitLazy(c -> {
         insert(c, record);
         return null;
       }).whenComplete((ignored, failure) -> {

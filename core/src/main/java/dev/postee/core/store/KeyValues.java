@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Small key-value entries for other modules: table {@code kv}. An entry whose expiry has passed
@@ -25,13 +26,20 @@ final class KeyValues {
   }
 
   void put(String namespace, String key, byte[] value, Instant expiresAt) {
+    writer.await(putSoon(namespace, key, value, expiresAt), "write");
+  }
+
+  CompletableFuture<Void> putSoon(String namespace, String key, byte[] value, Instant expiresAt) {
     check(namespace, key);
     Objects.requireNonNull(value, "value");
     byte[] copy = value.clone();
-    writer.call(c -> Sql.update(c, """
-        INSERT INTO kv (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at""",
-        namespace, key, copy, Sql.millis(expiresAt)));
+    return writer.submit(c -> {
+      Sql.update(c, """
+          INSERT INTO kv (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at""",
+          namespace, key, copy, Sql.millis(expiresAt));
+      return null;
+    });
   }
 
   boolean putIfAbsent(String namespace, String key, byte[] value, Instant expiresAt) {
@@ -49,20 +57,19 @@ final class KeyValues {
   Optional<byte[]> get(String namespace, String key) {
     check(namespace, key);
     long now = clock.millis();
-    return readers.read(c -> {
-      try (PreparedStatement query = Sql.prepare(c,
-              "SELECT value FROM kv WHERE namespace = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
-              namespace, key, now);
-           ResultSet rows = query.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.<byte[]>empty();
-      }
-    });
+    return readers.read(c -> Sql.query(c,
+        "SELECT value FROM kv WHERE namespace = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
+        rows -> rows.next() ? Optional.of(rows.getBytes(1)) : Optional.<byte[]>empty(), namespace, key, now));
   }
 
   boolean delete(String namespace, String key) {
+    return writer.await(deleteSoon(namespace, key), "write");
+  }
+
+  CompletableFuture<Boolean> deleteSoon(String namespace, String key) {
     check(namespace, key);
     long now = clock.millis();
-    return writer.call(c -> {
+    return writer.submit(c -> {
       boolean live = Sql.exists(c,
           "SELECT 1 FROM kv WHERE namespace = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
           namespace, key, now);

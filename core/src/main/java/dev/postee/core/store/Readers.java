@@ -29,6 +29,7 @@ final class Readers implements AutoCloseable {
         Connection connection = Sql.connect(file, options);
         all.add(connection);
         Sql.exec(connection, "PRAGMA query_only = ON");
+        Sql.cacheStatements(connection); // the pool hands a connection to one thread at a time
         idle.add(connection);
       }
     } catch (SQLException e) {

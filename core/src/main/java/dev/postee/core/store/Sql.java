@@ -21,7 +21,7 @@ final class Sql {
 
   /**
    * Compiled statements of connections registered with {@link #cacheStatements}: the writer's, which
-   * runs every write of every event. Compiling a statement cost SQLite about as much as running it
+   * runs every write of every event, and the readers' (key-value lookups on every delegation). Compiling a statement cost SQLite about as much as running it
    * (the action-stats upsert much more), on the one thread all writes go through. A connection is
    * used by one thread at a time, so each cache is too; the map only guards registration.
    */
@@ -104,7 +104,7 @@ final class Sql {
   }
 
   /**
-   * From now on {@link #update} keeps the statements it runs on {@code connection} compiled (the
+   * From now on {@link #update} and {@link #query} keep the statements they run on {@code connection} compiled (the
    * {@value #CACHED_STATEMENTS} most recently used); they are closed with the connection. Only for a
    * connection that one thread uses at a time.
    */
@@ -120,10 +120,22 @@ final class Sql {
   }
 
   static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+    return withStatement(connection, sql, parameters, PreparedStatement::executeUpdate);
+  }
+
+  /** What is done with a statement once its parameters are bound. */
+  @FunctionalInterface
+  private interface Use<T> {
+    T run(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Runs {@code use} on the statement, compiled once per connection registered with {@link #cacheStatements}. */
+  private static <T> T withStatement(Connection connection, String sql, Object[] parameters, Use<T> use)
+      throws SQLException {
     Map<String, PreparedStatement> cache = CACHES.get(connection);
     if (cache == null) {
       try (PreparedStatement statement = prepare(connection, sql, parameters)) {
-        return statement.executeUpdate();
+        return use.run(statement);
       }
     }
     PreparedStatement statement = cache.get(sql);
@@ -133,9 +145,9 @@ final class Sql {
     }
     try {
       bind(statement, parameters);
-      int changed = statement.executeUpdate();
-      statement.clearParameters(); // no blob or text of this write stays referenced until the next
-      return changed;
+      T result = use.run(statement);
+      statement.clearParameters(); // no blob or text of this statement stays referenced until the next use
+      return result;
     } catch (SQLException | RuntimeException e) {
       // A failed statement is not reused: compiled again next time, from a clean state.
       cache.remove(sql);
@@ -153,11 +165,28 @@ final class Sql {
   }
 
   static boolean exists(Connection connection, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement statement = prepare(connection, sql, parameters);
-         ResultSet rows = statement.executeQuery()) {
-      return rows.next();
-    }
+    return query(connection, sql, ResultSet::next, parameters);
   }
+
+  /** Reads what a query's rows give. */
+  @FunctionalInterface
+  interface Rows<T> {
+    T read(ResultSet rows) throws SQLException;
+  }
+
+  /**
+   * Runs a query and reads its rows with {@code reader}, with the statement kept compiled when the
+   * connection is registered with {@link #cacheStatements} (the rows are closed before this returns,
+   * which resets the statement: it holds no read snapshot between calls).
+   */
+  static <T> T query(Connection connection, String sql, Rows<T> reader, Object... parameters) throws SQLException {
+    return withStatement(connection, sql, parameters, statement -> {
+      try (ResultSet rows = statement.executeQuery()) {
+        return reader.read(rows);
+      }
+    });
+  }
+
 
   /** An epoch-millisecond column as an Instant, or null when the column is NULL. */
   static Instant instant(ResultSet rows, String column) throws SQLException {

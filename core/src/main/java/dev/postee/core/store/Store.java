@@ -416,6 +416,21 @@ public final class Store implements ExecutionRecorder, AutoCloseable {
     keyValues.put(namespace, key, value, expiresAtOrNull);
   }
 
+  /**
+   * {@link #kvPut} without waiting: the write joins the next group commit, after every write
+   * submitted before it (so a later write or delete of the same key wins), and the future completes
+   * once it is committed. A caller that needs read-your-write before then must remember the value
+   * itself: {@link #kvGet} sees it only after the commit.
+   */
+  public CompletableFuture<Void> kvPutSoon(String namespace, String key, byte[] value, Instant expiresAtOrNull) {
+    return keyValues.putSoon(namespace, key, value, expiresAtOrNull);
+  }
+
+  /** {@link #kvDelete} without waiting, in submission order like {@link #kvPutSoon}; true if a live entry went. */
+  public CompletableFuture<Boolean> kvDeleteSoon(String namespace, String key) {
+    return keyValues.deleteSoon(namespace, key);
+  }
+
   /** The live entry (not expired by the store's clock), if any. */
   public Optional<byte[]> kvGet(String namespace, String key) {
     return keyValues.get(namespace, key);

@@ -26,14 +26,21 @@ import org.slf4j.LoggerFactory;
  * complete only after COMMIT returned, i.e. once the data is durable at the configured
  * {@code synchronous} level. Completion runs on virtual threads, never on the writer, so a slow
  * callback cannot stall everybody's commits.
+ *
+ * <p>A write submitted with {@link #submitLazy} (an execution-log row: nobody waits for it) does not
+ * start a commit of its own at once: when only such writes are queued, the writer waits up to
+ * {@link #LAZY_DELAY} for another write to commit them with, so that they ride along with the
+ * next commit instead of costing a disk flush each. Writes are still committed in submission order.
  */
 final class Writer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
 
-  private record Task<T>(Sql.Work<T> work, Consumer<? super T> afterCommit, boolean transactional,
+  private record Task<T>(Sql.Work<T> work, Consumer<? super T> afterCommit, boolean transactional, boolean lazy,
                          CompletableFuture<T> future) {}
 
-  private static final Task<Void> STOP = new Task<>(c -> null, null, false, new CompletableFuture<>());
+  private static final Task<Void> STOP = new Task<>(c -> null, null, false, false, new CompletableFuture<>());
+  /** How long lazy writes wait for company before they are committed alone. */
+  static final Duration LAZY_DELAY = Duration.ofMillis(10);
 
   private final Path file;
   private final Connection connection;
@@ -68,11 +75,21 @@ final class Writer implements AutoCloseable {
    * A non-transactional write runs alone, outside any transaction (checkpoints, vacuum).
    */
   <T> CompletableFuture<T> submit(Sql.Work<T> work, Consumer<? super T> afterCommit, boolean transactional) {
+    return enqueue(work, afterCommit, transactional, false);
+  }
+
+  /** Queues a write that nobody waits for: committed with the next write, or alone after {@link #LAZY_DELAY}. */
+  <T> CompletableFuture<T> submitLazy(Sql.Work<T> work) {
+    return enqueue(work, null, true, true);
+  }
+
+  private <T> CompletableFuture<T> enqueue(Sql.Work<T> work, Consumer<? super T> afterCommit, boolean transactional,
+      boolean lazy) {
     CompletableFuture<T> future = new CompletableFuture<>();
     closing.readLock().lock();
     try {
       if (closed) throw new StoreException("the store " + file + " is closed");
-      queue.add(new Task<>(work, afterCommit, transactional, future));
+      queue.add(new Task<>(work, afterCommit, transactional, lazy, future));
     } finally {
       closing.readLock().unlock();
     }
@@ -109,6 +126,7 @@ final class Writer implements AutoCloseable {
         continue; // only close() stops the writer, through STOP, so that queued writes are not lost
       }
       queue.drainTo(batch, maxBatch - 1);
+      gatherCompanyForLazyWrites(batch);
       int stop = batch.indexOf(STOP);
       if (stop >= 0) {
         stopping = true;
@@ -122,6 +140,26 @@ final class Writer implements AutoCloseable {
         failAll(batch, e);
       }
       batch.clear();
+    }
+  }
+
+  /** When the batch holds only lazy writes, waits up to {@link #LAZY_DELAY} for a write that is not. */
+  private void gatherCompanyForLazyWrites(List<Task<?>> batch) {
+    if (batch.stream().anyMatch(t -> !t.lazy())) return;
+    long deadline = System.nanoTime() + LAZY_DELAY.toNanos();
+    while (batch.size() < maxBatch) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return;
+      Task<?> next;
+      try {
+        next = queue.poll(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        return; // commit what there is; only STOP ends the writer
+      }
+      if (next == null) return;
+      batch.add(next);
+      queue.drainTo(batch, maxBatch - batch.size());
+      if (!next.lazy() || batch.stream().anyMatch(t -> !t.lazy())) return;
     }
   }
 

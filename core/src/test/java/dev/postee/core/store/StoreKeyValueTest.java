@@ -100,4 +100,18 @@ class StoreKeyValueTest {
     }
     assertThat(RawDb.queryLong(dir.resolve("postee.db"), "SELECT count(*) FROM kv")).isEqualTo(2);
   }
+
+  @Test
+  void writesThatAreNotWaitedForApplyInSubmissionOrderAndAreReadableOnceCommitted() throws Exception {
+    try (Store store = open()) {
+      var put = store.kvPutSoon("ns", "k", bytes("first"), null);
+      var delete = store.kvDeleteSoon("ns", "k");
+      var again = store.kvPutSoon("ns", "k", bytes("second"), null);
+      again.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(put).isDone();
+      assertThat(delete).isCompletedWithValue(true);
+      assertThat(store.kvGet("ns", "k").map(StoreKeyValueTest::text)).contains("second");
+      assertThat(store.kvDeleteSoon("ns", "missing").get(5, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+    }
+  }
 }
