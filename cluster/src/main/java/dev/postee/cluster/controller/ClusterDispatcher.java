@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Delegating means: publish the delegation on the runner's subject with {@code Nats-Msg-Id} =
  * execution id and wait for JetStream's acknowledgement — trying again with backoff while NATS is
  * unreachable, the event staying queued in the store — then note it as pending in the store (with
- * its stream sequence) and return {@link DeliveryOutcome.Status#DELEGATED}. The note is written
+ * its stream sequence; the note joins the store's next group commit, which is before the engine's
+ * mark that the action is done) and return {@link DeliveryOutcome.Status#DELEGATED}. The note is written
  * before the first retry too, so that a delegation waiting for NATS is listed as pending; a crash
  * before the note leaves the event queued, and its repeated delegation is stored once by JetStream
  * (same {@code Nats-Msg-Id}) or answered from the runner's ledger. The runner's result is recorded when it
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * ({@link DelegationSweeper}).
  *
  * <p>A route with {@code serialize-actions} waits for the delegated action's result before the next
- * action starts, wherever either runs, and returns that result's outcome.
+ * action starts, wherever either runs, and returns that result's outcome; its delegation is noted as
+ * pending only when the result takes more than {@link #NOTE_PENDING_AFTER}.
  *
  * <p>Every wait ends when the engine shuts down, the controller closes or the thread is interrupted:
  * the action is then {@link DeliveryOutcome.Status#INTERRUPTED}, the event stays queued, and the
@@ -52,6 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterDispatcher implements ActionDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDispatcher.class);
   private static final Duration DONE_CHECK = Duration.ofSeconds(1);
+  static final Duration NOTE_PENDING_AFTER = Duration.ofSeconds(1);
   private static final DeliveryOutcome DELEGATED = new DeliveryOutcome(DeliveryOutcome.Status.DELEGATED, 0, null, null);
 
   private final LocalDispatcher local;
@@ -137,12 +140,13 @@ public final class ClusterDispatcher implements ActionDispatcher {
       if (earlierAttempt == null) availableSince.set(clock.millis());
       return Codec.encode(delegation(d, runner, availableSince.get()));
     };
+    boolean serialize = d.route().config().serializeActions();
     PublishAck ack;
     book.publishing(executionId, true);
     try {
       Runnable listPending = earlierAttempt == null ? () -> book.putPending(pending) : () -> {};
       ack = link.publishDelegation(runner, executionId, payload, this::stopping, listPending);
-      if (ack != null) book.notePublished(pending, ack.getSeqno(), availableSince.get());
+      if (ack != null && !serialize) book.notePublished(pending, ack.getSeqno(), availableSince.get());
     } catch (JetStreamLink.UndeliverableException e) {
       book.removePending(executionId);
       return failHere(d, e.getMessage());
@@ -152,16 +156,29 @@ public final class ClusterDispatcher implements ActionDispatcher {
     if (ack == null) return interrupted("stopped before NATS took the delegation to runner " + runner);
     LOG.debug("route '{}' action '{}' event {}: delegated to runner {} (execution {}, stream seq {}{})", d.route().name(),
         d.action().name(), d.eventId(), runner, executionId, ack.getSeqno(), ack.isDuplicate() ? ", again" : "");
-    if (!d.route().config().serializeActions()) return DELEGATED;
-    return awaitResult(executionId, runner);
+    if (!serialize) return DELEGATED;
+    long seq = ack.getSeqno();
+    return awaitResult(executionId, runner, () -> book.notePublished(pending, seq, availableSince.get()));
   }
 
-  /** Waits for the runner's result (serialize-actions): until it comes, the TTL passes, or we stop. */
-  private DeliveryOutcome awaitResult(String executionId, String runner) {
+  /**
+   * Waits for the runner's result (serialize-actions): until it comes, the TTL passes, or we stop.
+   * The delegation is noted as pending ({@code notePending}) only if its result takes longer than
+   * {@link #NOTE_PENDING_AFTER}: most results come back well within that, and until then this
+   * thread is what watches the delegation (a crash or stop meanwhile leaves the event queued, and
+   * its repeated delegation is stored once by JetStream or answered from the runner's ledger).
+   */
+  private DeliveryOutcome awaitResult(String executionId, String runner, Runnable notePending) {
     CompletableFuture<DelegationResult> waiter = book.waiter(executionId);
     try {
       long nextCheck = System.nanoTime();
+      long noteAt = nextCheck + NOTE_PENDING_AFTER.toNanos();
+      boolean noted = false;
       while (true) {
+        if (!noted && System.nanoTime() - noteAt >= 0) {
+          notePending.run();
+          noted = true;
+        }
         if (System.nanoTime() - nextCheck >= 0) {
           // a result recorded before this thread started waiting (or by a sweep) is only in the store
           Optional<DelegationResult> done = book.done(executionId);

@@ -409,7 +409,11 @@ public final class Controller implements AutoCloseable {
     return registry.snapshot(engine.config(), current);
   }
 
-  /** Delegations of this controller whose result has not arrived yet. */
+  /**
+   * Delegations of this controller whose result has not arrived yet, as committed to its store (a
+   * delegation of a serialize-actions route is listed once it has waited more than {@link
+   * ClusterDispatcher#NOTE_PENDING_AFTER}; until then the waiting thread watches it).
+   */
   public List<PendingDelegation> pendingDelegations() {
     return book.allPending();
   }

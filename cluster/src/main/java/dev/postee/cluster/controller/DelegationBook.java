@@ -29,9 +29,14 @@ import org.slf4j.LoggerFactory;
  * and attempt count, so a result seen twice (a replay after a restart, the sweeper's own expiry
  * coming back through the results bucket) is logged once.
  *
- * <p>Writes about one execution (its result, the note of where it was published) are made under
- * that execution's lock, never under one lock for all: each is a synchronous commit, and results
- * of different executions must not queue behind each other's commits.
+ * <p>Writes about one execution (its result, the note of where it was published) are submitted
+ * under that execution's lock and not waited for: the store commits them in submission order with
+ * its next group commit, so the last one submitted wins, and nothing waits for a disk flush on the
+ * way from a runner's result to the thread waiting for it. A result stays in memory until its
+ * commit, so that {@link #done} sees it at once. That is safe because neither write is what makes
+ * the result durable: the results bucket holds it, and the {@link ResultsWatcher} moves its resume
+ * revision past a result only once the result is committed here; and the note of a publication is
+ * committed before the engine's later mark that the action is done (same writer, same order).
  */
 final class DelegationBook {
   private static final Logger LOG = LoggerFactory.getLogger(DelegationBook.class);
@@ -46,6 +51,14 @@ final class DelegationBook {
   private final Duration keep;
   private final ConcurrentHashMap<String, CompletableFuture<DelegationResult>> waiters = new ConcurrentHashMap<>();
   private final Set<String> publishing = ConcurrentHashMap.newKeySet();
+  /**
+   * Executions that may have a pending entry in the store: those noted by this process, and those
+   * the store held when it started. A result removes the entry only then (most serialized
+   * delegations finish before they are ever noted: no delete to run for them).
+   */
+  private final Set<String> noted = ConcurrentHashMap.newKeySet();
+  /** Results recorded and not committed yet (the store's reads do not see them before). */
+  private final ConcurrentHashMap<String, DelegationResult> uncommitted = new ConcurrentHashMap<>();
   private final Object[] locks = new Object[64];
   private volatile ExecutionRecorder recorder;
 
@@ -56,6 +69,7 @@ final class DelegationBook {
     this.keep = keep;
     this.recorder = store;
     for (int i = 0; i < locks.length; i++) locks[i] = new Object();
+    for (PendingDelegation p : allPending()) noted.add(p.executionId());
   }
 
   private Object lockOf(String executionId) {
@@ -77,6 +91,7 @@ final class DelegationBook {
   }
 
   void putPending(PendingDelegation p) {
+    noted.add(p.executionId());
     store.kvPut(PENDING, p.executionId(), Codec.encode(p), null);
   }
 
@@ -102,11 +117,19 @@ final class DelegationBook {
       if ((p.streamSeq() == streamSeq && p.createdAtMillis() == availableSince) || done(p.executionId()).isPresent()) {
         return;
       }
-      store.kvPut(PENDING, p.executionId(), Codec.encode(p.published(streamSeq, availableSince)), null);
+      noted.add(p.executionId());
+      store.kvPutSoon(PENDING, p.executionId(), Codec.encode(p.published(streamSeq, availableSince)), null)
+          .whenComplete((ignored, failure) -> {
+            if (failure != null) {
+              LOG.error("execution {}: the note that it was delegated (stream seq {}) was not stored: {}; if the"
+                  + " runner never answers, its TTL is not watched here", p.executionId(), streamSeq, failure.toString());
+            }
+          });
     }
   }
 
   void removePending(String executionId) {
+    noted.remove(executionId);
     store.kvDelete(PENDING, executionId);
   }
 
@@ -131,30 +154,38 @@ final class DelegationBook {
 
   /** The result of an execution, if one came back. */
   Optional<DelegationResult> done(String executionId) {
+    DelegationResult r = uncommitted.get(executionId);
+    if (r != null) return Optional.of(r);
     return store.kvGet(DONE, executionId).map(b -> Codec.decode(b, DelegationResult.class));
   }
 
   /**
-   * Takes a runner's result: into the execution log (once per execution and attempt count), to any
-   * waiter, off the pending list.
+   * Takes a runner's result: to any waiter at once, then into the execution log (once per
+   * execution and attempt count) and off the pending list, with the next group commit.
    *
-   * @return whether it was new to the execution log
+   * @return completes once what was written is committed: with whether the result was new to the
+   *     execution log; exceptionally when the store could not take it (then it must be read again)
    */
-  boolean record(DelegationResult r) {
+  CompletableFuture<Boolean> record(DelegationResult r) {
     String id = r.executionId();
     synchronized (lockOf(id)) {
       Optional<DelegationResult> before = done(id);
       boolean fresh = before.isEmpty() || before.get().attempts() != r.attempts();
-      if (fresh) {
-        recorder.record(executionRecord(r, clock));
-        // a synchronous write after the record: when it returns, the record is committed too
-        store.kvPut(DONE, id, Codec.encode(r), clock.instant().plus(keep));
-      }
+      // seen by done() before the waiter is looked up: a waiter that registers meanwhile finds it there
+      if (fresh) uncommitted.put(id, r);
       CompletableFuture<DelegationResult> w = waiters.get(id);
       if (w != null) w.complete(r);
-      // after the waiter: the result is stored; a pending entry a crash leaves here is dropped when its TTL passes
-      if (pending(id).isPresent()) store.kvDelete(PENDING, id);
-      return fresh;
+      CompletableFuture<Boolean> written;
+      if (fresh) {
+        recorder.record(executionRecord(r, clock));
+        written = store.kvPutSoon(DONE, id, Codec.encode(r), clock.instant().plus(keep)).thenApply(x -> true);
+        written.whenComplete((x, failure) -> uncommitted.remove(id, r));
+      } else {
+        written = CompletableFuture.completedFuture(false);
+      }
+      // after the result in submission order: a crash in between leaves a pending entry whose sweep finds the result
+      if (noted.remove(id)) store.kvDeleteSoon(PENDING, id);
+      return written;
     }
   }
 

@@ -81,7 +81,7 @@ final class DelegationSweeper implements Runnable {
       }
     }
     LOG.warn("route '{}' action '{}' event {}: {}", p.route(), p.action(), p.eventId(), error);
-    book.record(expired);
+    book.record(expired).join(); // committed before the sweep goes on
   }
 
   /** Removes the delegation from the stream, so that a runner that comes back does not run it. */

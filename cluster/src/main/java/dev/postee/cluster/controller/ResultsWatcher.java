@@ -11,8 +11,7 @@ import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * log is complete. The last revision processed is kept in the store: after a restart (or a new
  * connection) watching resumes there, and what is seen again is recorded once.
  *
- * <p>Recording a result waits for a store commit. Results are recorded on a few lanes, an
- * execution always on the same one (its results in bucket order), so that the commits of
- * different executions share the store's group commits instead of queueing one behind the other.
+ * <p>A result is recorded as it arrives, on the watch's thread, in bucket order: the book wakes the
+ * thread waiting for it at once and submits its writes to the store's next group commit without
+ * waiting for it; the revision counts as recorded when that commit is done.
  *
  * <p>The revision is only where to resume, not what makes a result count once (the book does
  * that), so it is written by {@link #persistRevision} every second and at {@link #close}, not with
@@ -38,7 +37,6 @@ final class ResultsWatcher implements KeyValueWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ResultsWatcher.class);
   static final String STATE = "controller-state";
   static final String REVISION = "results-revision";
-  private static final int LANES = 4;
 
   private final Store store;
   private final DelegationBook book;
@@ -46,7 +44,6 @@ final class ResultsWatcher implements KeyValueWatcher {
   private final AtomicLong taken = new AtomicLong();
   /** Revisions handed to a lane and not recorded yet (or whose recording failed). */
   private final ConcurrentSkipListSet<Long> unrecorded = new ConcurrentSkipListSet<>();
-  private final ExecutorService[] lanes = new ExecutorService[LANES];
   private long persisted; // guarded by this
   private volatile NatsKeyValueWatchSubscription subscription;
   private volatile Connection watching;
@@ -56,9 +53,6 @@ final class ResultsWatcher implements KeyValueWatcher {
     this.book = book;
     store.kvGet(STATE, REVISION).ifPresent(b -> taken.set(ByteBuffer.wrap(b).getLong()));
     persisted = taken.get();
-    for (int i = 0; i < LANES; i++) {
-      lanes[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("postee-results-" + i).factory());
-    }
   }
 
   /** Watches on {@code c} from the revision after the last one taken (a no-op when it already does). */
@@ -97,17 +91,14 @@ final class ResultsWatcher implements KeyValueWatcher {
     }
   }
 
-  /** Stops watching, lets the lanes finish what they hold (a few seconds at most), writes the revision. */
+  /** Stops watching, waits (a few seconds at most) for the commits of what was recorded, writes the revision. */
   void close() {
     stop();
-    for (ExecutorService lane : lanes) lane.shutdown();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     try {
-      for (ExecutorService lane : lanes) {
-        if (!lane.awaitTermination(5, TimeUnit.SECONDS)) lane.shutdownNow();
-      }
+      while (!unrecorded.isEmpty() && System.nanoTime() < end) Thread.sleep(10);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      for (ExecutorService lane : lanes) lane.shutdownNow();
     }
     persistRevision();
   }
@@ -146,30 +137,34 @@ final class ResultsWatcher implements KeyValueWatcher {
               Subjects.resultKey(r.runner(), r.executionId()));
         } else {
           unrecorded.add(rev);
-          lanes[Math.floorMod(r.executionId().hashCode(), LANES)].execute(() -> record(r, rev, entry.getKey()));
+          record(r, rev, entry.getKey());
         }
       }
     } catch (Codec.ProtocolException e) {
       LOG.warn("result {} in {} cannot be read ({}); ignored", entry.getKey(), Subjects.RESULTS_BUCKET, e.getMessage());
-    } catch (RuntimeException e) {
-      // a lane refused it (closing): read again after the next start
-      LOG.debug("result {} not recorded: {}", entry.getKey(), e.toString());
-      return;
     }
     taken.accumulateAndGet(rev, Math::max);
   }
 
   private void record(DelegationResult r, long rev, String key) {
+    CompletableFuture<Boolean> written;
     try {
-      if (book.record(r)) {
+      written = book.record(r);
+    } catch (RuntimeException e) {
+      LOG.error("recording result {} failed; it is read again after the next start", key, e);
+      return; // stays unrecorded: the revision written stays before it
+    }
+    written.whenComplete((fresh, failure) -> {
+      if (failure != null) {
+        LOG.error("result {} was not stored; it is read again after the next start: {}", key, failure.toString());
+        return;
+      }
+      if (fresh) {
         LOG.debug("result of execution {} ({} / {}) from runner {}: {}", r.executionId(), r.route(), r.action(),
             r.runner(), r.status());
       }
       unrecorded.remove(rev);
-    } catch (RuntimeException e) {
-      // stays unrecorded: the revision written stays before it, so it is read again after the next start
-      LOG.error("recording result {} failed", key, e);
-    }
+    });
   }
 
   @Override

@@ -32,12 +32,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +64,9 @@ final class DelegationWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DelegationWorker.class);
   static final String LEDGER = "ledger";
   static final int OUTPUT_EXCERPT_CHARS = 4000;
+  private static final Duration LEDGER_WRITE_TIMEOUT = Duration.ofSeconds(30);
+  /** At most this many fetchers (pull requests waiting at once). */
+  static final int MAX_FETCHERS = 4;
 
   /** The runner's configuration as the worker needs it. */
   interface Configuration {
@@ -90,7 +96,8 @@ final class DelegationWorker implements AutoCloseable {
       Thread.ofVirtual().name("postee-delegation-", 0).factory());
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("postee-delegation-progress").factory());
-  private final Thread fetcher;
+  /** Each with its own pull subscription on the runner's consumer: several pull requests are always waiting. */
+  private final List<Thread> fetchers;
   private volatile boolean closing;
   /** The in-progress interval in use: the configured one, shortened to a third of the consumer's ack wait. */
   private volatile Duration progressInterval;
@@ -108,11 +115,17 @@ final class DelegationWorker implements AutoCloseable {
     this.clock = clock;
     this.slots = new Semaphore(timings.delegationConcurrency());
     this.progressInterval = timings.inProgressInterval();
-    this.fetcher = Thread.ofPlatform().daemon().name("postee-delegation-fetch").unstarted(this::fetchLoop);
+    int n = Math.min(MAX_FETCHERS, timings.delegationConcurrency());
+    List<Thread> threads = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int index = i;
+      threads.add(Thread.ofPlatform().daemon().name("postee-delegation-fetch-" + i).unstarted(() -> fetchLoop(index)));
+    }
+    this.fetchers = List.copyOf(threads);
   }
 
   void start() {
-    fetcher.start();
+    fetchers.forEach(Thread::start);
   }
 
   /** Delegations running right now. */
@@ -122,7 +135,13 @@ final class DelegationWorker implements AutoCloseable {
 
   // ---------------------------------------------------------------- taking work
 
-  private void fetchLoop() {
+  /**
+   * One fetcher: takes a delegation when a slot is free and hands it to a handler thread. The slot
+   * is freed when the action has run (the ledger, the result and the ack follow without holding
+   * it). Only fetcher 0 logs at info or warning level (the others see the same link).
+   */
+  private void fetchLoop(int index) {
+    boolean speaks = index == 0;
     JetStreamSubscription sub = null;
     Connection subscribedOn = null;
     Duration backoff = timings.retryMin();
@@ -138,8 +157,10 @@ final class DelegationWorker implements AutoCloseable {
           sub = backplane.subscribeDelegations(runner);
           subscribedOn = conn;
           followAckWait(sub);
-          LOG.info("runner '{}': taking delegations from consumer {} of stream {}", runner,
-              Subjects.delegationConsumer(runner), Subjects.DELEGATIONS_STREAM);
+          if (speaks) {
+            LOG.info("runner '{}': taking delegations from consumer {} of stream {}", runner,
+                Subjects.delegationConsumer(runner), Subjects.DELEGATIONS_STREAM);
+          }
         }
         slots.acquire();
         List<Message> messages;
@@ -156,18 +177,22 @@ final class DelegationWorker implements AutoCloseable {
         for (int i = 1; i < messages.size(); i++) slots.acquire();
         for (Message m : messages) {
           inFlight.incrementAndGet();
+          AtomicBoolean held = new AtomicBoolean(true);
+          Runnable freeSlot = () -> {
+            if (held.compareAndSet(true, false)) slots.release();
+          };
           handlers.execute(() -> {
             try {
-              handle(m);
+              handle(m, freeSlot);
             } catch (RuntimeException e) {
               LOG.error("runner '{}': handling a delegation failed; it is redelivered after the ack wait", runner, e);
             } finally {
               inFlight.decrementAndGet();
-              slots.release();
+              freeSlot.run();
             }
           });
         }
-        if (problem != null) LOG.info("runner '{}': taking delegations again", runner);
+        if (problem != null && speaks) LOG.info("runner '{}': taking delegations again", runner);
         problem = null;
         backoff = timings.retryMin();
       } catch (InterruptedException e) {
@@ -175,7 +200,7 @@ final class DelegationWorker implements AutoCloseable {
       } catch (Exception e) {
         if (closing) return;
         String why = describe(e);
-        if (!why.equals(problem)) {
+        if (!why.equals(problem) && speaks) {
           LOG.warn("runner '{}': cannot take delegations from consumer {} of stream {}: {}; trying again (the controller"
               + " creates the consumer when it starts or first delegates to this runner)", runner,
               Subjects.delegationConsumer(runner), Subjects.DELEGATIONS_STREAM, why);
@@ -227,7 +252,7 @@ final class DelegationWorker implements AutoCloseable {
 
   // ---------------------------------------------------------------- one delegation
 
-  void handle(Message msg) {
+  void handle(Message msg, Runnable freeSlot) {
     Delegation d = decode(msg);
     if (d == null) return;
     CompletableFuture<Void> mine = new CompletableFuture<>();
@@ -243,11 +268,11 @@ final class DelegationWorker implements AutoCloseable {
       } finally {
         keepAlive.cancel(false);
       }
-      handle(msg);
+      handle(msg, freeSlot);
       return;
     }
     try {
-      handle(msg, d);
+      handle(msg, d, freeSlot);
     } finally {
       running.remove(d.executionId(), mine);
       mine.complete(null);
@@ -270,7 +295,7 @@ final class DelegationWorker implements AutoCloseable {
     return d;
   }
 
-  private void handle(Message msg, Delegation d) {
+  private void handle(Message msg, Delegation d, Runnable freeSlot) {
     Optional<byte[]> done = store.kvGet(LEDGER, d.executionId());
     if (done.isPresent()) {
       LOG.info("runner '{}': delegation {} (action '{}', route '{}') already ran here; sending its result again"
@@ -315,7 +340,7 @@ final class DelegationWorker implements AutoCloseable {
           return;
         }
       }
-      run(msg, d, cfg, action);
+      run(msg, d, cfg, action, freeSlot);
     } finally {
       if (cfg != null) cfg.release();
     }
@@ -326,7 +351,7 @@ final class DelegationWorker implements AutoCloseable {
     return a != null && a.enabled() ? a : null;
   }
 
-  private void run(Message msg, Delegation d, CompiledConfig cfg, ActionConfig action) {
+  private void run(Message msg, Delegation d, CompiledConfig cfg, ActionConfig action, Runnable freeSlot) {
     CompiledRoute route = cfg.route(d.route());
     if (route == null) route = placeholderRoute(d.route(), action);
     Value event;
@@ -349,6 +374,7 @@ final class DelegationWorker implements AutoCloseable {
       outcome = local.dispatch(dispatch);
     } finally {
       keepAlive.cancel(false);
+      freeSlot.run();
     }
     long took = Duration.ofNanos(System.nanoTime() - t0).toMillis();
     if (outcome.status() == DeliveryOutcome.Status.INTERRUPTED) {
@@ -363,11 +389,28 @@ final class DelegationWorker implements AutoCloseable {
         outcome.error()));
   }
 
-  /** Ledger first (a redelivery from now on is a no-op), then the result, and only then the ack. */
+  /**
+   * The ledger entry (from its commit on, a redelivery is a no-op) and the result at the same time,
+   * and the ack only once both are done: the result does not wait for the ledger's disk flush. A
+   * crash before the ledger's commit is the crash after the action and before the ack that a
+   * redelivery covers in any case; if the ledger cannot be written, the message is not acked.
+   */
   private void finish(Message msg, Delegation d, DelegationResult result) {
     byte[] bytes = Codec.encode(result);
-    store.kvPut(LEDGER, d.executionId(), bytes, clock.instant().plus(timings.ledgerRetention()));
+    CompletableFuture<Void> ledger = store.kvPutSoon(LEDGER, d.executionId(), bytes,
+        clock.instant().plus(timings.ledgerRetention()));
     report(d.executionId(), bytes);
+    try {
+      ledger.get(LEDGER_WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return; // shutting down: not acked; the redelivery finds the ledger entry if it was committed
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.error("runner '{}': delegation {} ran, but its ledger entry was not stored ({}); it is not acknowledged and"
+          + " its redelivery runs it again", runner, d.executionId(),
+          e instanceof ExecutionException x ? String.valueOf(x.getCause()) : "not committed within " + LEDGER_WRITE_TIMEOUT);
+      return;
+    }
     ack(msg, d);
   }
 
@@ -461,10 +504,12 @@ final class DelegationWorker implements AutoCloseable {
   public void close() {
     closing = true;
     try {
-      fetcher.join(timings.fetchWait().plusSeconds(1));
-      if (fetcher.isAlive()) {
-        fetcher.interrupt();
-        fetcher.join(Duration.ofSeconds(5));
+      for (Thread fetcher : fetchers) {
+        fetcher.join(timings.fetchWait().plusSeconds(1));
+        if (fetcher.isAlive()) {
+          fetcher.interrupt();
+          fetcher.join(Duration.ofSeconds(5));
+        }
       }
       handlers.shutdown();
       if (!handlers.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {

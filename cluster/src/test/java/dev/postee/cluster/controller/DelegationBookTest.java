@@ -58,13 +58,18 @@ class DelegationBookTest {
     book.putPending(pending("x"));
     CompletableFuture<DelegationResult> waiter = book.waiter("x");
 
-    assertThat(book.record(result("x", "DELIVERED", 1))).isTrue();
+    CompletableFuture<Boolean> written = book.record(result("x", "DELIVERED", 1));
     assertThat(waiter.get(5, TimeUnit.SECONDS).status()).isEqualTo("DELIVERED");
+    assertThat(book.done("x")).as("seen before and after its commit").isPresent();
+    assertThat(written.get(5, TimeUnit.SECONDS)).isTrue();
+    store.flush();
     assertThat(book.pending("x")).isEmpty();
     assertThat(book.done("x")).hasValueSatisfying(r -> assertThat(r.attempts()).isOne());
 
-    assertThat(book.record(result("x", "DELIVERED", 1))).as("the same result again (a replay)").isFalse();
-    assertThat(book.record(result("x", "EXHAUSTED", 3))).as("another attempt count is another result").isTrue();
+    assertThat(book.record(result("x", "DELIVERED", 1)).get(5, TimeUnit.SECONDS)).as("the same result again (a replay)")
+        .isFalse();
+    assertThat(book.record(result("x", "EXHAUSTED", 3)).get(5, TimeUnit.SECONDS))
+        .as("another attempt count is another result").isTrue();
     assertThat(logged).extracting(ExecutionRecord::attempt).containsExactly(1, 3);
   }
 
@@ -73,6 +78,7 @@ class DelegationBookTest {
     PendingDelegation p = pending("y");
     book.record(result("y", "DELIVERED", 1));
     book.notePublished(p, 42, System.currentTimeMillis());
+    store.flush();
     assertThat(book.pending("y")).isEmpty();
     assertThat(book.allPending()).isEmpty();
   }
@@ -93,10 +99,10 @@ class DelegationBookTest {
       logged.add(r);
     });
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Boolean> slow = threads.submit(() -> book.record(result("slow", "DELIVERED", 1)));
+      Future<Boolean> slow = threads.submit(() -> book.record(result("slow", "DELIVERED", 1)).get());
       assertThat(slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
       try {
-        Future<Boolean> fast = threads.submit(() -> book.record(result("fast", "DELIVERED", 1)));
+        Future<Boolean> fast = threads.submit(() -> book.record(result("fast", "DELIVERED", 1)).get());
         assertThat(fast.get(10, TimeUnit.SECONDS)).as("recorded while the other execution's result is held up").isTrue();
       } finally {
         releaseSlow.countDown();
