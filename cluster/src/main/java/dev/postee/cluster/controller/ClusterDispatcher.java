@@ -169,7 +169,7 @@ public final class ClusterDispatcher implements ActionDispatcher {
    * its repeated delegation is stored once by JetStream or answered from the runner's ledger).
    */
   private DeliveryOutcome awaitResult(String executionId, String runner, Runnable notePending) {
-    CompletableFuture<DelegationResult> waiter = book.waiter(executionId, runner);
+    CompletableFuture<DelegationResult> waiter = book.waiter(executionId);
     try {
       long nextCheck = System.nanoTime();
       long noteAt = nextCheck + NOTE_PENDING_AFTER.toNanos();

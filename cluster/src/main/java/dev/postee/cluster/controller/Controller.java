@@ -5,7 +5,6 @@ import dev.postee.cluster.nats.BackplaneException;
 import dev.postee.cluster.nats.NatsAuth;
 import dev.postee.cluster.nats.NatsServerSupervisor;
 import dev.postee.cluster.protocol.Codec;
-import dev.postee.cluster.protocol.DelegationResult;
 import dev.postee.cluster.protocol.Heartbeat;
 import dev.postee.cluster.protocol.RunnerConfig;
 import dev.postee.cluster.protocol.Subjects;
@@ -126,7 +125,7 @@ public final class Controller implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<String> online = ConcurrentHashMap.newKeySet();
   /** The subscriptions on one connection. */
-  private record Subscriptions(Connection connection, Dispatcher main, Dispatcher legacyEvents, Dispatcher notices) {}
+  private record Subscriptions(Connection connection, Dispatcher main, Dispatcher legacyEvents) {}
 
   private volatile Subscriptions subscriptions;
 
@@ -273,33 +272,12 @@ public final class Controller implements AutoCloseable {
     Dispatcher legacy = c.createDispatcher();
     legacy.subscribe(Subjects.LEGACY_EVENTS, Subjects.CONTROLLERS_QUEUE, m -> guarded("postee.events message", () ->
         legacyEvents.onMessage(m)));
-    // result notices wake waiting routes: apart, so that configuration answers never hold them up
-    Dispatcher notices = c.createDispatcher();
-    notices.subscribe(Subjects.resultNoticeAll(), m -> guarded("result notice", () -> resultNotice(m)));
-    subscriptions = new Subscriptions(c, d, legacy, notices);
+    subscriptions = new Subscriptions(c, d, legacy);
     if (old != null) {
       closeDispatcher(old.connection(), old.main());
       closeDispatcher(old.connection(), old.legacyEvents());
-      closeDispatcher(old.connection(), old.notices());
     }
     scheduler.execute(this::keepWatching);
-  }
-
-  /** A runner's result announced before the results bucket has it: wakes a route waiting for it. */
-  private void resultNotice(Message m) {
-    DelegationResult r;
-    try {
-      r = Codec.decode(m.getData(), DelegationResult.class);
-    } catch (Codec.ProtocolException e) {
-      LOG.debug("result notice on {} cannot be read: {}", m.getSubject(), e.getMessage());
-      return;
-    }
-    if (r.executionId() == null || r.runner() == null || !Subjects.resultNotice(r.runner()).equals(m.getSubject())) {
-      LOG.debug("result notice on {} names runner '{}': a runner may only speak for itself; ignored", m.getSubject(),
-          r.runner());
-      return;
-    }
-    book.notice(r);
   }
 
   private void heartbeat(Message m) {
@@ -461,7 +439,6 @@ public final class Controller implements AutoCloseable {
     if (subs != null) closeDispatcher(subs.connection(), subs.legacyEvents());
     watcher.close(); // while the store is open: it records what it took and writes the revision
     if (subs != null) closeDispatcher(subs.connection(), subs.main());
-    if (subs != null) closeDispatcher(subs.connection(), subs.notices());
     // before the store closes: a sweep or a runner check running into a closed store would fail loudly
     scheduler.shutdownNow();
     try {

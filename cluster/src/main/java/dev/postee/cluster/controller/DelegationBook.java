@@ -49,10 +49,7 @@ final class DelegationBook {
   private final Store store;
   private final Clock clock;
   private final Duration keep;
-  /** A thread waiting for the result of an execution delegated to {@code runner}. */
-  private record Waiter(String runner, CompletableFuture<DelegationResult> future) {}
-
-  private final ConcurrentHashMap<String, Waiter> waiters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<DelegationResult>> waiters = new ConcurrentHashMap<>();
   private final Set<String> publishing = ConcurrentHashMap.newKeySet();
   /**
    * Executions that may have a pending entry in the store: those noted by this process, and those
@@ -176,8 +173,8 @@ final class DelegationBook {
       boolean fresh = before.isEmpty() || before.get().attempts() != r.attempts();
       // seen by done() before the waiter is looked up: a waiter that registers meanwhile finds it there
       if (fresh) uncommitted.put(id, r);
-      Waiter w = waiters.get(id);
-      if (w != null) w.future().complete(r);
+      CompletableFuture<DelegationResult> w = waiters.get(id);
+      if (w != null) w.complete(r);
       CompletableFuture<Boolean> written;
       if (fresh) {
         recorder.record(executionRecord(r, clock));
@@ -192,26 +189,13 @@ final class DelegationBook {
     }
   }
 
-  /**
-   * Completed by {@link #record} when the execution's result arrives, or sooner by its runner's
-   * {@link #notice}; call {@link #forget} when done.
-   */
-  CompletableFuture<DelegationResult> waiter(String executionId, String runner) {
-    return waiters.computeIfAbsent(executionId, id -> new Waiter(runner, new CompletableFuture<>())).future();
+  /** Completed by {@link #record} when the execution's result arrives; call {@link #forget} when done. */
+  CompletableFuture<DelegationResult> waiter(String executionId) {
+    return waiters.computeIfAbsent(executionId, id -> new CompletableFuture<>());
   }
 
   void forget(String executionId, CompletableFuture<DelegationResult> waiter) {
-    waiters.computeIfPresent(executionId, (id, w) -> w.future() == waiter ? null : w);
-  }
-
-  /**
-   * A result announced by the runner the execution was delegated to, before the results bucket
-   * delivers it: wakes the waiting thread, if any. Nothing is recorded: the result counts (execution
-   * log, "done") when it comes from the bucket, so a notice that is lost or forged changes no record.
-   */
-  void notice(DelegationResult r) {
-    Waiter w = waiters.get(r.executionId());
-    if (w != null && w.runner().equals(r.runner())) w.future().complete(r);
+    waiters.remove(executionId, waiter);
   }
 
   /** The execution-log row of a delegated execution: where = the runner. */

@@ -155,8 +155,8 @@ public final class NatsAuth {
 
   /**
    * What runner {@code runnerName} may do: ask for and receive its configuration, heartbeat, report
-   * events, take, acknowledge (also "in progress") and inspect its own delegations, and put and
-   * announce its own results; replies reach it only on its own inbox prefix ({@link Subjects#inboxPrefix}), which
+   * events, take, acknowledge (also "in progress") and inspect its own delegations, and put its own
+   * results; replies reach it only on its own inbox prefix ({@link Subjects#inboxPrefix}), which
    * its connection must use. The JetStream API subjects are the minimum the jnats client needs for
    * {@code js.publish} (PubAck on the inbox) and for a pull subscription bound to an existing
    * durable consumer ({@code PullSubscribeOptions.bind}) — established by {@code RunnerPermissionsTest}.
@@ -169,7 +169,6 @@ public final class NatsAuth {
             Subjects.configRequest(runnerName),
             Subjects.heartbeat(runnerName),
             Subjects.events(runnerName),
-            Subjects.resultNotice(runnerName),
             "$KV." + Subjects.RESULTS_BUCKET + "." + t + ".>",
             "$JS.API.CONSUMER.MSG.NEXT." + consumer,
             "$JS.ACK." + consumer + ".>",

@@ -87,15 +87,6 @@ public final class Subjects {
     return "$KV." + RESULTS_BUCKET + "." + resultKey(runner, executionId);
   }
 
-  /**
-   * Where a runner announces a result at once, besides storing it in the results bucket: a hint
-   * that wakes a controller's waiting route sooner, never what makes the result count.
-   */
-  public static String resultNotice(String runner) { return PREFIX + ".result." + token(runner); }
-
-  /** Every runner's result notices (a controller). */
-  public static String resultNoticeAll() { return PREFIX + ".result.*"; }
-
   /** Inbox prefix of a runner's connection: replies to it are readable only by that runner. */
   public static String inboxPrefix(String runner) { return "_INBOX_" + token(runner) + "."; }
 }

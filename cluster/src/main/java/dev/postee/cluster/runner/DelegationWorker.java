@@ -397,7 +397,6 @@ final class DelegationWorker implements AutoCloseable {
    */
   private void finish(Message msg, Delegation d, DelegationResult result) {
     byte[] bytes = Codec.encode(result);
-    announce(bytes);
     CompletableFuture<Void> ledger = store.kvPutSoon(LEDGER, d.executionId(), bytes,
         clock.instant().plus(timings.ledgerRetention()));
     report(d.executionId(), bytes);
@@ -413,19 +412,6 @@ final class DelegationWorker implements AutoCloseable {
       return;
     }
     ack(msg, d);
-  }
-
-  /**
-   * The result on core NATS, before its durable copy: a controller waiting for it (serialize-actions)
-   * goes on without waiting for the results bucket. Only a hint: lost, nothing is missing.
-   */
-  private void announce(byte[] result) {
-    try {
-      Connection c = backplane.currentConnection().orElse(null);
-      if (c != null && c.getStatus() == Connection.Status.CONNECTED) c.publish(Subjects.resultNotice(runner), result);
-    } catch (RuntimeException e) {
-      LOG.debug("runner '{}': result notice not sent: {}", runner, e.toString());
-    }
   }
 
   /**

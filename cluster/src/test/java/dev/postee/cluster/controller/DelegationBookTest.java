@@ -56,7 +56,7 @@ class DelegationBookTest {
   @Test
   void aResultIsLoggedOncePerAttemptCountReachesItsWaiterAndEndsThePendingDelegation() throws Exception {
     book.putPending(pending("x"));
-    CompletableFuture<DelegationResult> waiter = book.waiter("x", "runner-1");
+    CompletableFuture<DelegationResult> waiter = book.waiter("x");
 
     CompletableFuture<Boolean> written = book.record(result("x", "DELIVERED", 1));
     assertThat(waiter.get(5, TimeUnit.SECONDS).status()).isEqualTo("DELIVERED");
@@ -110,20 +110,5 @@ class DelegationBookTest {
       assertThat(slow.get(10, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(logged).extracting(ExecutionRecord::executionId).containsExactly("fast", "slow");
-  }
-
-  @Test
-  void aNoticeWakesOnlyAWaiterOfTheRunnerTheExecutionWentToAndRecordsNothing() throws Exception {
-    CompletableFuture<DelegationResult> waiter = book.waiter("n", "runner-1");
-    DelegationResult fromElsewhere = new DelegationResult("n", "runner-2", "route", "kill", "exec", "event-1", "FAILED",
-        1, null, 1, System.currentTimeMillis(), 5, null, "forged");
-    book.notice(fromElsewhere);
-    assertThat(waiter).as("runner-2 cannot answer for runner-1").isNotDone();
-
-    book.notice(result("n", "DELIVERED", 1));
-    assertThat(waiter.get(5, TimeUnit.SECONDS).status()).isEqualTo("DELIVERED");
-    assertThat(book.done("n")).as("a notice is only a hint: the results bucket's copy is what counts").isEmpty();
-    assertThat(logged).isEmpty();
-    book.forget("n", waiter);
   }
 }

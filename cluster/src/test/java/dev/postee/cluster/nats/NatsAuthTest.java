@@ -83,7 +83,6 @@ class NatsAuthTest {
         "postee.v1.config." + t,
         "postee.v1.heartbeat." + t,
         "postee.v1.events." + t,
-        "postee.v1.result." + t,
         "$KV.POSTEE_RESULTS." + t + ".>",
         "$JS.API.CONSUMER.MSG.NEXT.POSTEE_DELEGATIONS.runner_" + t,
         "$JS.ACK.POSTEE_DELEGATIONS.runner_" + t + ".>",

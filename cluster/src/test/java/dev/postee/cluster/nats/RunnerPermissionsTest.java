@@ -96,13 +96,6 @@ class RunnerPermissionsTest {
       assertThat(beat).isNotNull();
       assertThat(beat.getSubject()).isEqualTo(Subjects.heartbeat(A));
 
-      // result notice
-      Subscription notices = cc.subscribe(Subjects.resultNoticeAll());
-      cc.flush(Duration.ofSeconds(5));
-      rc.publish(Subjects.resultNotice(A), "done".getBytes(UTF_8));
-      assertThat(notices.nextMessage(Duration.ofSeconds(5))).isNotNull()
-          .extracting(Message::getSubject).isEqualTo(Subjects.resultNotice(A));
-
       // configuration: request/reply on its own inbox, and pushes
       Message config = rc.request(Subjects.configRequest(A), A.getBytes(UTF_8), Duration.ofSeconds(5));
       assertThat(new String(config.getData(), UTF_8)).isEqualTo("config for " + Subjects.configRequest(A));
@@ -164,9 +157,6 @@ class RunnerPermissionsTest {
 
       rc.publish(Subjects.resultSubject(B, "exec-9"), "forged".getBytes(UTF_8));
       errors.expect("Permissions Violation for Publish to", Subjects.resultSubject(B, "exec-9"));
-
-      rc.publish(Subjects.resultNotice(B), "forged".getBytes(UTF_8));
-      errors.expect("Permissions Violation for Publish to", Subjects.resultNotice(B));
 
       rc.publish(Subjects.delegate(B), "forged work".getBytes(UTF_8));
       errors.expect("Permissions Violation for Publish to", Subjects.delegate(B));
