@@ -58,7 +58,10 @@ final class DelegationBook {
    */
   private final Set<String> noted = ConcurrentHashMap.newKeySet();
   /** Results recorded and not committed yet (the store's reads do not see them before). */
-  private final ConcurrentHashMap<String, DelegationResult> uncommitted = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Uncommitted> uncommitted = new ConcurrentHashMap<>();
+
+  /** A recorded result and the commit of what was written for it. */
+  private record Uncommitted(DelegationResult result, CompletableFuture<Void> committed) {}
   private final Object[] locks = new Object[64];
   private volatile ExecutionRecorder recorder;
 
@@ -154,8 +157,8 @@ final class DelegationBook {
 
   /** The result of an execution, if one came back. */
   Optional<DelegationResult> done(String executionId) {
-    DelegationResult r = uncommitted.get(executionId);
-    if (r != null) return Optional.of(r);
+    Uncommitted u = uncommitted.get(executionId);
+    if (u != null) return Optional.of(u.result());
     return store.kvGet(DONE, executionId).map(b -> Codec.decode(b, DelegationResult.class));
   }
 
@@ -169,25 +172,44 @@ final class DelegationBook {
   CompletableFuture<Boolean> record(DelegationResult r) {
     String id = r.executionId();
     synchronized (lockOf(id)) {
-      Optional<DelegationResult> before = done(id);
+      Uncommitted earlier = uncommitted.get(id);
+      Optional<DelegationResult> before = earlier != null ? Optional.of(earlier.result()) : done(id);
       boolean fresh = before.isEmpty() || before.get().attempts() != r.attempts();
-      // seen by done() before the waiter is looked up: a waiter that registers meanwhile finds it there
-      if (fresh) uncommitted.put(id, r);
-      CompletableFuture<DelegationResult> w = waiters.get(id);
-      if (w != null) w.complete(r);
       CompletableFuture<Boolean> written;
       if (fresh) {
-        recorder.record(executionRecord(r, clock));
-        written = store.kvPutSoon(DONE, id, Codec.encode(r), clock.instant().plus(keep)).thenApply(x -> true);
-        written.whenComplete((x, failure) -> uncommitted.remove(id, r));
+        Uncommitted mine = new Uncommitted(r, new CompletableFuture<>());
+        // seen by done() before the waiter is looked up: a waiter that registers meanwhile finds it there
+        uncommitted.put(id, mine);
+        wake(id, r);
+        try {
+          recorder.record(executionRecord(r, clock));
+          store.kvPutSoon(DONE, id, Codec.encode(r), clock.instant().plus(keep)).whenComplete((x, failure) -> {
+            uncommitted.remove(id, mine);
+            if (failure == null) mine.committed().complete(null);
+            else mine.committed().completeExceptionally(failure);
+          });
+        } catch (RuntimeException e) {
+          uncommitted.remove(id, mine);
+          mine.committed().completeExceptionally(e);
+          throw e;
+        }
+        written = mine.committed().thenApply(x -> true);
       } else {
-        written = CompletableFuture.completedFuture(false);
+        wake(id, r);
+        // a copy of a result whose commit is still pending counts as recorded once that commit is done
+        written = earlier != null ? earlier.committed().thenApply(x -> false) : CompletableFuture.completedFuture(false);
       }
       // after the result in submission order: a crash in between leaves a pending entry whose sweep finds the result
       if (noted.remove(id)) store.kvDeleteSoon(PENDING, id);
       return written;
     }
   }
+
+  private void wake(String executionId, DelegationResult r) {
+    CompletableFuture<DelegationResult> w = waiters.get(executionId);
+    if (w != null) w.complete(r);
+  }
+
 
   /** Completed by {@link #record} when the execution's result arrives; call {@link #forget} when done. */
   CompletableFuture<DelegationResult> waiter(String executionId) {

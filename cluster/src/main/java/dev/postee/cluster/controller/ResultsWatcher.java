@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ final class ResultsWatcher implements KeyValueWatcher {
   private final AtomicLong taken = new AtomicLong();
   /** Revisions handed to a lane and not recorded yet (or whose recording failed). */
   private final ConcurrentSkipListSet<Long> unrecorded = new ConcurrentSkipListSet<>();
+  /** Results handed to the book whose writes are not committed yet. */
+  private final AtomicInteger committing = new AtomicInteger();
   private long persisted; // guarded by this
   private volatile NatsKeyValueWatchSubscription subscription;
   private volatile Connection watching;
@@ -96,7 +99,7 @@ final class ResultsWatcher implements KeyValueWatcher {
     stop();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     try {
-      while (!unrecorded.isEmpty() && System.nanoTime() < end) Thread.sleep(10);
+      while (committing.get() > 0 && System.nanoTime() < end) Thread.sleep(10);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -148,13 +151,16 @@ final class ResultsWatcher implements KeyValueWatcher {
 
   private void record(DelegationResult r, long rev, String key) {
     CompletableFuture<Boolean> written;
+    committing.incrementAndGet();
     try {
       written = book.record(r);
     } catch (RuntimeException e) {
+      committing.decrementAndGet();
       LOG.error("recording result {} failed; it is read again after the next start", key, e);
       return; // stays unrecorded: the revision written stays before it
     }
     written.whenComplete((fresh, failure) -> {
+      committing.decrementAndGet();
       if (failure != null) {
         LOG.error("result {} was not stored; it is read again after the next start: {}", key, failure.toString());
         return;

@@ -393,7 +393,10 @@ final class DelegationWorker implements AutoCloseable {
    * The ledger entry (from its commit on, a redelivery is a no-op) and the result at the same time,
    * and the ack only once both are done: the result does not wait for the ledger's disk flush. A
    * crash before the ledger's commit is the crash after the action and before the ack that a
-   * redelivery covers in any case; if the ledger cannot be written, the message is not acked.
+   * redelivery covers in any case. If the ledger cannot be written, the result is out (sent, or in
+   * the outbox) and the ack still ends the deliveries: without it, a redelivery would run the action
+   * again. (The slot was freed when the action ended; delegations finishing here are bounded by the
+   * consumer's max ack pending.)
    */
   private void finish(Message msg, Delegation d, DelegationResult result) {
     byte[] bytes = Codec.encode(result);
@@ -406,10 +409,9 @@ final class DelegationWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
       return; // shutting down: not acked; the redelivery finds the ledger entry if it was committed
     } catch (ExecutionException | TimeoutException e) {
-      LOG.error("runner '{}': delegation {} ran, but its ledger entry was not stored ({}); it is not acknowledged and"
-          + " its redelivery runs it again", runner, d.executionId(),
+      LOG.error("runner '{}': delegation {} ran and its result is sent, but its ledger entry was not stored ({});"
+          + " acknowledging it anyway, so that it is not run again", runner, d.executionId(),
           e instanceof ExecutionException x ? String.valueOf(x.getCause()) : "not committed within " + LEDGER_WRITE_TIMEOUT);
-      return;
     }
     ack(msg, d);
   }
@@ -504,13 +506,13 @@ final class DelegationWorker implements AutoCloseable {
   public void close() {
     closing = true;
     try {
+      // one deadline for all: a fetcher waits in its fetch at most fetchWait (or for a slot)
+      long deadline = System.nanoTime() + timings.fetchWait().plusSeconds(1).toNanos();
       for (Thread fetcher : fetchers) {
-        fetcher.join(timings.fetchWait().plusSeconds(1));
-        if (fetcher.isAlive()) {
-          fetcher.interrupt();
-          fetcher.join(Duration.ofSeconds(5));
-        }
+        fetcher.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       }
+      for (Thread fetcher : fetchers) fetcher.interrupt();
+      for (Thread fetcher : fetchers) fetcher.join(Duration.ofSeconds(5));
       handlers.shutdown();
       if (!handlers.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("runner '{}': {} delegation(s) still running after {}; stopping them (they are redelivered)", runner,

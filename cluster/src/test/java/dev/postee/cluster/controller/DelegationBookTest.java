@@ -111,4 +111,24 @@ class DelegationBookTest {
     }
     assertThat(logged).extracting(ExecutionRecord::executionId).containsExactly("fast", "slow");
   }
+
+  @Test
+  void aCopyOfAResultStillBeingCommittedCountsOnlyOnceThatCommitIsDone() throws Exception {
+    CompletableFuture<Boolean> first = book.record(result("c", "DELIVERED", 1));
+    CompletableFuture<Boolean> copy = book.record(result("c", "DELIVERED", 1));
+    assertThat(copy.get(5, TimeUnit.SECONDS)).isFalse();
+    assertThat(store.kvGet(DelegationBook.DONE, "c")).as("committed when the copy counts as recorded").isPresent();
+    assertThat(first.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(logged).hasSize(1);
+  }
+
+  @Test
+  void aResultTheStoreCannotTakeIsNotRememberedAsDone() {
+    book.useRecorder(r -> {
+      throw new IllegalStateException("the store is closed");
+    });
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> book.record(result("z", "DELIVERED", 1)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(book.done("z")).as("read again after the next start, then recorded").isEmpty();
+  }
 }

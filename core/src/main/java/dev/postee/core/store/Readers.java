@@ -62,6 +62,7 @@ final class Readers implements AutoCloseable {
   @Override
   public void close() {
     for (Connection connection : all) {
+      Sql.releaseStatements(connection); // the cache holds its connection: it would never be collected
       try {
         connection.close();
       } catch (SQLException ignored) {

@@ -119,6 +119,12 @@ final class Sql {
     });
   }
 
+  /** Closes the compiled statements kept for {@code connection} and forgets them (before the connection closes). */
+  static void releaseStatements(Connection connection) {
+    Map<String, PreparedStatement> cache = CACHES.remove(connection);
+    if (cache != null) cache.values().forEach(Sql::closeQuietly);
+  }
+
   static int update(Connection connection, String sql, Object... parameters) throws SQLException {
     return withStatement(connection, sql, parameters, PreparedStatement::executeUpdate);
   }

@@ -493,6 +493,7 @@ public final class Store implements ExecutionRecorder, AutoCloseable {
     }
     writer.close();
     readers.close(); // before the writer's connection, so that its close checkpoints the WAL
+    Sql.releaseStatements(writerConnection);
     closeQuietly(writerConnection);
     closeQuietly(lockChannel);
     LOG.info("Store {} closed", file);
