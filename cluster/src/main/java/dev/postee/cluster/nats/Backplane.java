@@ -56,6 +56,10 @@ public final class Backplane implements AutoCloseable {
   private final List<java.util.function.Consumer<Connection>> listeners = new ArrayList<>();
   private final Thread connector;
   private Connection current; // guarded by lock
+  /** The JetStream context of {@link #current}, made once per connection. */
+  private volatile JetStreamContext jetStreamContext;
+
+  private record JetStreamContext(Connection connection, JetStream jetStream) {}
   private Connection closedByClient; // guarded by lock: the current connection, once the client closed it
   private Connection announced; // guarded by lock: the connection every listener has been told about
   private boolean closed; // guarded by lock
@@ -157,13 +161,20 @@ public final class Backplane implements AutoCloseable {
     if (now != null) listener.accept(now);
   }
 
+  /** The JetStream context of the current connection (made once per connection: jnats checks the server's version for each). */
   public JetStream jetStream() {
+    Connection c = connection();
+    JetStreamContext cached = jetStreamContext;
+    if (cached != null && cached.connection() == c) return cached.jetStream();
     try {
-      return connection().jetStream();
+      JetStream js = c.jetStream();
+      jetStreamContext = new JetStreamContext(c, js);
+      return js;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
 
   public JetStreamManagement jetStreamManagement() {
     try {

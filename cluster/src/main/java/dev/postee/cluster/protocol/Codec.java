@@ -1,12 +1,16 @@
 package dev.postee.cluster.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /** JSON encoding of protocol messages. Unknown fields are ignored so versions can be mixed. */
 public final class Codec {
-  private static final ObjectMapper JSON = new ObjectMapper()
+  // buffers pooled across threads: the default pool is per thread, which virtual threads never reuse
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .recyclerPool(JsonRecyclerPools.newBoundedPool(64)).build())
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private Codec() {}

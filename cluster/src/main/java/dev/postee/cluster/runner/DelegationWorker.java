@@ -369,8 +369,10 @@ final class DelegationWorker implements AutoCloseable {
     long t0 = System.nanoTime();
     DeliveryOutcome outcome;
     try {
-      LOG.debug("runner '{}': running delegation {} (action '{}', route '{}', delivery {})", runner, d.executionId(),
-          d.action(), d.route(), deliveries(msg));
+      if (LOG.isDebugEnabled()) { // the delivery count parses the message's metadata
+        LOG.debug("runner '{}': running delegation {} (action '{}', route '{}', delivery {})", runner, d.executionId(),
+            d.action(), d.route(), deliveries(msg));
+      }
       outcome = local.dispatch(dispatch);
     } finally {
       keepAlive.cancel(false);

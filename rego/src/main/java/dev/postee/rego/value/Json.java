@@ -1,6 +1,7 @@
 package dev.postee.rego.value;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,6 +22,8 @@ public final class Json {
           .maxStringLength(Integer.MAX_VALUE)
           .maxNumberLength(10_000)
           .build())
+      // buffers pooled across threads: the default pool is per thread, which virtual threads never reuse
+      .recyclerPool(JsonRecyclerPools.newBoundedPool(64))
       .build();
 
   private Json() {}
