@@ -417,19 +417,25 @@ public final class Store implements ExecutionRecorder, AutoCloseable {
   }
 
   /**
-   * {@link #kvPut} without waiting: the write joins the next group commit, after every write
-   * submitted before it (so a later write or delete of the same key wins), and the future completes
+   * {@link #kvPut} without waiting, for a write whose commit nobody needs at once: it is committed in
+   * submission order (so a later write or delete of the same key wins) with the next write that
+   * somebody waits for, or, when there is none, after at most {@link #LAZY_COMMIT_DELAY} together
+   * with whatever else came meanwhile (an execution-log row is written that way too), so that a
+   * stream of such writes costs a disk flush per batch rather than per write. The future completes
    * once it is committed. A caller that needs read-your-write before then must remember the value
    * itself: {@link #kvGet} sees it only after the commit.
    */
   public CompletableFuture<Void> kvPutSoon(String namespace, String key, byte[] value, Instant expiresAtOrNull) {
-    return keyValues.putSoon(namespace, key, value, expiresAtOrNull);
+    return keyValues.putSoon(namespace, key, value, expiresAtOrNull, true);
   }
 
-  /** {@link #kvDelete} without waiting, in submission order like {@link #kvPutSoon}; true if a live entry went. */
+  /** {@link #kvDelete} without waiting, committed like {@link #kvPutSoon}; true if a live entry went. */
   public CompletableFuture<Boolean> kvDeleteSoon(String namespace, String key) {
-    return keyValues.deleteSoon(namespace, key);
+    return keyValues.deleteSoon(namespace, key, true);
   }
+
+  /** The longest a {@link #kvPutSoon} or {@link #kvDeleteSoon} waits for company before its commit. */
+  public static final Duration LAZY_COMMIT_DELAY = Writer.LAZY_DELAY;
 
   /** The live entry (not expired by the store's clock), if any. */
   public Optional<byte[]> kvGet(String namespace, String key) {
