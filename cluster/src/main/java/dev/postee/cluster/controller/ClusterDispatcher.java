@@ -125,10 +125,22 @@ public final class ClusterDispatcher implements ActionDispatcher {
       return failHere(d, "runs-on '" + runsOn + "' chose runner '" + runner
           + "', which is not declared in the configuration's runners; the action was not delegated");
     }
+    boolean serialize = d.route().config().serializeActions();
+    // registered before looking for an earlier result: a result recorded from then on completes it
+    CompletableFuture<DelegationResult> waiter = serialize ? book.waiter(executionId) : null;
+    try {
+      return delegate(d, runner, executionId, serialize, waiter);
+    } finally {
+      if (waiter != null) book.forget(executionId, waiter);
+    }
+  }
+
+  private DeliveryOutcome delegate(Dispatch d, String runner, String executionId, boolean serialize,
+      CompletableFuture<DelegationResult> waiter) {
     Optional<DelegationResult> earlier = book.done(executionId);
     if (earlier.isPresent()) {
       // delegated before a restart and finished meanwhile: not again
-      return d.route().config().serializeActions() ? DelegationBook.outcome(earlier.get()) : DELEGATED;
+      return serialize ? DelegationBook.outcome(earlier.get()) : DELEGATED;
     }
     PendingDelegation earlierAttempt = book.pending(executionId).orElse(null);
     PendingDelegation pending = earlierAttempt != null ? earlierAttempt
@@ -140,7 +152,6 @@ public final class ClusterDispatcher implements ActionDispatcher {
       if (earlierAttempt == null) availableSince.set(clock.millis());
       return Codec.encode(delegation(d, runner, availableSince.get()));
     };
-    boolean serialize = d.route().config().serializeActions();
     PublishAck ack;
     book.publishing(executionId, true);
     try {
@@ -158,7 +169,7 @@ public final class ClusterDispatcher implements ActionDispatcher {
         d.action().name(), d.eventId(), runner, executionId, ack.getSeqno(), ack.isDuplicate() ? ", again" : "");
     if (!serialize) return DELEGATED;
     long seq = ack.getSeqno();
-    return awaitResult(executionId, runner, () -> book.notePublished(pending, seq, availableSince.get()));
+    return awaitResult(executionId, runner, waiter, () -> book.notePublished(pending, seq, availableSince.get()));
   }
 
   /**
@@ -168,11 +179,12 @@ public final class ClusterDispatcher implements ActionDispatcher {
    * thread is what watches the delegation (a crash or stop meanwhile leaves the event queued, and
    * its repeated delegation is stored once by JetStream or answered from the runner's ledger).
    */
-  private DeliveryOutcome awaitResult(String executionId, String runner, Runnable notePending) {
-    CompletableFuture<DelegationResult> waiter = book.waiter(executionId);
+  private DeliveryOutcome awaitResult(String executionId, String runner, CompletableFuture<DelegationResult> waiter,
+      Runnable notePending) {
     try {
-      long nextCheck = System.nanoTime();
-      long noteAt = nextCheck + NOTE_PENDING_AFTER.toNanos();
+      // the waiter was registered before the store was last read: until the first check, it is enough
+      long noteAt = System.nanoTime() + NOTE_PENDING_AFTER.toNanos();
+      long nextCheck = System.nanoTime() + DONE_CHECK.toNanos();
       boolean noted = false;
       while (true) {
         if (!noted && System.nanoTime() - noteAt >= 0) {
@@ -180,7 +192,7 @@ public final class ClusterDispatcher implements ActionDispatcher {
           noted = true;
         }
         if (System.nanoTime() - nextCheck >= 0) {
-          // a result recorded before this thread started waiting (or by a sweep) is only in the store
+          // a safety net: a result recorded and committed by another path (a sweep) is in the store
           Optional<DelegationResult> done = book.done(executionId);
           if (done.isPresent()) return DelegationBook.outcome(done.get());
           nextCheck = System.nanoTime() + DONE_CHECK.toNanos();
@@ -197,8 +209,6 @@ public final class ClusterDispatcher implements ActionDispatcher {
       return interrupted("interrupted while waiting for runner " + runner + "'s result (serialize-actions)");
     } catch (ExecutionException e) {
       throw new IllegalStateException("waiting for a delegated result failed", e.getCause());
-    } finally {
-      book.forget(executionId, waiter);
     }
   }
 

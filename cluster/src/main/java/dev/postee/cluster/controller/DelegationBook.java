@@ -89,7 +89,9 @@ final class DelegationBook {
     recorder.record(record);
   }
 
+  /** The pending entry of an execution; the store is read only for one that may have an entry ({@link #noted}). */
   Optional<PendingDelegation> pending(String executionId) {
+    if (!noted.contains(executionId)) return Optional.empty();
     return store.kvGet(PENDING, executionId).map(b -> Codec.decode(b, PendingDelegation.class));
   }
 
