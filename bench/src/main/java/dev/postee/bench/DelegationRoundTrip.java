@@ -16,6 +16,7 @@ import dev.postee.core.engine.EngineOptions;
 import dev.postee.core.routing.ActionDispatcher;
 import dev.postee.core.routing.CompiledConfig;
 import dev.postee.core.routing.CompiledRoute;
+import dev.postee.core.routing.Pipeline;
 import dev.postee.core.store.StoreOptions;
 import dev.postee.core.template.RenderedMessage;
 import dev.postee.rego.value.Json;
@@ -55,6 +56,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -88,8 +90,9 @@ public final class DelegationRoundTrip {
 
   private DelegationRoundTrip() {}
 
-  /** What one measured batch gave. */
-  record Figures(String name, int count, int failed, long[] latenciesNanos, long wallNanos) {
+  /** What one measured batch gave; CPU time used meanwhile by this JVM and by {@code nats-server}. */
+  record Figures(String name, int count, int failed, long[] latenciesNanos, long wallNanos, long jvmCpuNanos,
+                 long natsCpuNanos) {
     double throughput() {
       return (count - failed) / (wallNanos / 1e9);
     }
@@ -105,9 +108,19 @@ public final class DelegationRoundTrip {
       return Arrays.stream(latenciesNanos).average().orElse(0) / 1e6;
     }
 
+    /** CPU microseconds per round trip: this JVM (both engines, or both plain clients) and nats-server. */
+    double jvmCpuMicros() {
+      return jvmCpuNanos / 1e3 / count;
+    }
+
+    double natsCpuMicros() {
+      return natsCpuNanos / 1e3 / count;
+    }
+
     String line() {
-      return String.format(Locale.ROOT, "%-11s %7d %6d %9.2f %9.2f %9.2f %9.2f %10.0f", name, count, failed,
-          percentileMillis(50), percentileMillis(99), meanMillis(), percentileMillis(100), throughput());
+      return String.format(Locale.ROOT, "%-11s %7d %6d %9.2f %9.2f %9.2f %9.2f %10.0f %9.0f %9.0f", name, count, failed,
+          percentileMillis(50), percentileMillis(99), meanMillis(), percentileMillis(100), throughput(), jvmCpuMicros(),
+          natsCpuMicros());
     }
   }
 
@@ -138,6 +151,7 @@ public final class DelegationRoundTrip {
 
     NatsServerSupervisor nats = NatsServerSupervisor.start(NatsServerOptions.of(url, dir.resolve("nats"))
         .withServerName("postee-bench"));
+    natsPid = nats.pid().orElse(0L);
     Controller controller = null;
     Runner runner = null;
     Connection producer = null;
@@ -154,9 +168,13 @@ public final class DelegationRoundTrip {
       Value event = Json.parse(EVENT);
       RenderedMessage message = new RenderedMessage("TRC-2 on node-a", EVENT, null, Map.of());
       ActionDispatcher d = dispatcher.get();
+      // ids as the engine makes them: time-ordered event ids (the store's are ULIDs), execution ids
+      // derived from event, route and action (name-based UUIDs, so in no order)
+      AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
       RoundTrip delegation = seq -> {
-        String executionId = UUID.randomUUID().toString();
-        DeliveryOutcome outcome = d.dispatch(new ActionDispatcher.Dispatch(executionId, "bench-" + executionId, cfg,
+        String eventId = "bench-" + ids.incrementAndGet();
+        String executionId = Pipeline.executionId(eventId, route.name(), route.actions().getFirst().name());
+        DeliveryOutcome outcome = d.dispatch(new ActionDispatcher.Dispatch(executionId, eventId, cfg,
             route, route.actions().getFirst(), RUNNER, message, event));
         return outcome.status() == DeliveryOutcome.Status.DELIVERED;
       };
@@ -172,16 +190,19 @@ public final class DelegationRoundTrip {
       measure("plain", pool, concurrency, warmup, plain::run);
       measure("delegation", pool, concurrency, warmup, delegation);
 
-      report.printf(Locale.ROOT, "%-11s %7s %6s %9s %9s %9s %9s %10s%n", "", "count", "failed", "p50 ms", "p99 ms",
-          "mean ms", "max ms", "per s");
+      report.printf(Locale.ROOT, "%-11s %7s %6s %9s %9s %9s %9s %10s %9s %9s%n", "", "count", "failed", "p50 ms",
+          "p99 ms", "mean ms", "max ms", "per s", "JVM µs", "NATS µs");
       for (int r = 0; r < rounds; r++) {
         Figures p = measure("plain", pool, concurrency, count, plain::run);
         Figures del = measure("delegation", pool, concurrency, count, delegation);
         report.println(p.line());
         report.println(del.line());
-        report.printf(Locale.ROOT, "delegation / plain: latency p50 %.2f×, p99 %.2f×; throughput %.0f %%%n",
+        report.printf(Locale.ROOT, "delegation / plain: latency p50 %.2f×, p99 %.2f×; throughput %.0f %%; CPU per round"
+            + " trip %.1f× (JVM %.1f×, nats-server %.1f×)%n",
             del.percentileMillis(50) / p.percentileMillis(50), del.percentileMillis(99) / p.percentileMillis(99),
-            100 * del.throughput() / p.throughput());
+            100 * del.throughput() / p.throughput(),
+            (del.jvmCpuMicros() + del.natsCpuMicros()) / (p.jvmCpuMicros() + p.natsCpuMicros()),
+            del.jvmCpuMicros() / p.jvmCpuMicros(), del.natsCpuMicros() / p.natsCpuMicros());
       }
       report.printf(Locale.ROOT, "load after: %s; message size %d bytes%n", loadAverage(), size);
       plain.close();
@@ -199,6 +220,8 @@ public final class DelegationRoundTrip {
   /** Runs {@code count} round trips with {@code concurrency} in flight. */
   static Figures measure(String name, ExecutorService pool, int concurrency, int count, RoundTrip trip)
       throws Exception {
+    long jvmCpu0 = jvmCpuNanos();
+    long natsCpu0 = natsCpuNanos();
     long[] latencies = new long[count];
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -223,7 +246,28 @@ public final class DelegationRoundTrip {
       });
     }
     for (Future<?> f : workers) f.get();
-    return new Figures(name, count, failed.get(), latencies, System.nanoTime() - start);
+    long wall = System.nanoTime() - start;
+    return new Figures(name, count, failed.get(), latencies, wall, jvmCpuNanos() - jvmCpu0, natsCpuNanos() - natsCpu0);
+  }
+
+  private static volatile long natsPid;
+
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** User + system time of the nats-server process, from /proc (0 where there is none). */
+  private static long natsCpuNanos() {
+    if (natsPid == 0) return 0;
+    try {
+      String stat = Files.readString(Path.of("/proc/" + natsPid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+      return ticks * 10_000_000L; // USER_HZ = 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Publish with PubAck → pull consumer on another connection → ackSync; the publisher waits for that. */
