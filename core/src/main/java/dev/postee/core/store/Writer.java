@@ -51,6 +51,8 @@ final class Writer implements AutoCloseable {
   private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
   private final Thread thread;
   private boolean closed;
+  private PreparedStatement begin;
+  private PreparedStatement commit;
   private PreparedStatement savepoint;
   private PreparedStatement release;
 
@@ -189,14 +191,16 @@ final class Writer implements AutoCloseable {
   }
 
   private void runInTransaction(List<Task<?>> tasks) throws SQLException {
-    if (savepoint == null) { // prepared once: a savepoint per write is on the hot path of every enqueue
+    if (savepoint == null) { // prepared once: they run with every group commit, a savepoint with every write
+      begin = connection.prepareStatement("BEGIN IMMEDIATE");
+      commit = connection.prepareStatement("COMMIT");
       savepoint = connection.prepareStatement("SAVEPOINT write");
       release = connection.prepareStatement("RELEASE write");
     }
     Object[] results = new Object[tasks.size()];
     Throwable[] errors = new Throwable[tasks.size()];
     try {
-      Sql.exec(connection, "BEGIN IMMEDIATE");
+      begin.execute();
     } catch (SQLException e) {
       failAll(tasks, e);
       return;
@@ -213,7 +217,7 @@ final class Writer implements AutoCloseable {
           Sql.exec(connection, "RELEASE write");
         }
       }
-      Sql.exec(connection, "COMMIT");
+      commit.execute();
     } catch (SQLException | RuntimeException e) {
       // The transaction as a whole failed (I/O error, disk full, ...): nothing of it is on disk.
       rollbackAfter(e);
