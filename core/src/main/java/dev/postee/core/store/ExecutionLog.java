@@ -10,10 +10,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The execution log (table {@code execution_log}) and per-action totals (table {@code
  * action_stats}). Records are written asynchronously through the group commit, as lazy writes (they
  * ride along with the next commit, see {@link Writer#submitLazy}); at most {@code backlog} records
- * wait in memory.
+ * wait in memory. Records that come while a write of them is queued join it: one write inserts them
+ * all and updates each action's totals once, and it is committed no later than any write submitted
+ * after the last of them.
  */
 final class ExecutionLog {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionLog.class);
@@ -35,6 +41,9 @@ final class ExecutionLog {
   private final Semaphore backlog;
   private final Duration waitForRoom;
   private final AtomicLong dropped = new AtomicLong();
+  /** Records waiting for the queued write ({@link #flushQueued}) that takes them. */
+  private final ConcurrentLinkedQueue<ExecutionRecord> waiting = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
 
   ExecutionLog(Path file, Writer writer, Readers readers, int backlog, Duration waitForRoom) {
     this.file = file;
@@ -58,21 +67,31 @@ final class ExecutionLog {
       drop(record, "interrupted while waiting for room");
       return;
     }
+    waiting.add(record); // before looking at flushQueued: a write that is queued takes it
+    if (!flushQueued.compareAndSet(false, true)) return;
+    List<ExecutionRecord> taken = new ArrayList<>();
     try {
       writer.submitLazy(c -> {
-        insert(c, record);
+        flushQueued.set(false); // before draining: a record added after the drain queues another write
+        for (ExecutionRecord r; (r = waiting.poll()) != null; ) taken.add(r);
+        insert(c, taken);
         return null;
       }).whenComplete((ignored, failure) -> {
-        backlog.release();
+        backlog.release(taken.size());
         if (failure != null) {
-          dropped.incrementAndGet();
-          LOG.warn("Store {}: execution record of action '{}' (route '{}', event {}) was not stored: {}",
-              file, record.action(), record.route(), record.eventId(), failure.toString());
+          dropped.addAndGet(taken.size());
+          ExecutionRecord first = taken.isEmpty() ? null : taken.getFirst();
+          LOG.warn("Store {}: {} execution record(s) (the first: action '{}', route '{}', event {}) were not stored: {}",
+              file, taken.size(), first == null ? null : first.action(), first == null ? null : first.route(),
+              first == null ? null : first.eventId(), failure.toString());
         }
       });
     } catch (StoreException e) {
-      backlog.release();
-      drop(record, e.getMessage());
+      flushQueued.set(false);
+      for (ExecutionRecord r; (r = waiting.poll()) != null; ) {
+        backlog.release();
+        drop(r, e.getMessage());
+      }
     }
   }
 
@@ -86,17 +105,50 @@ final class ExecutionLog {
     return dropped.get();
   }
 
-  private static void insert(Connection c, ExecutionRecord r) throws SQLException {
-    long startedAt = r.startedAt().toEpochMilli();
-    Sql.update(c, """
-        INSERT INTO execution_log (execution_id, route, action, action_type, event_id, location, attempt, outcome,
-                                   http_status, exit_code, started_at, duration_us, error, output)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        r.executionId(), r.route(), r.action(), r.actionType(), r.eventId(), r.where(), r.attempt(),
-        r.outcome().name(), r.httpStatus(), r.exitCode(), startedAt,
-        r.duration() == null ? 0 : r.duration().toNanos() / 1_000, excerpt(r.error()), excerpt(r.output()));
-    boolean ok = r.outcome() == Outcome.OK;
-    boolean failure = !ok;
+  /** The rows in order, then each action's totals once. */
+  private static void insert(Connection c, List<ExecutionRecord> records) throws SQLException {
+    Map<String, Totals> totals = new LinkedHashMap<>();
+    for (ExecutionRecord r : records) {
+      long startedAt = r.startedAt().toEpochMilli();
+      Sql.update(c, """
+          INSERT INTO execution_log (execution_id, route, action, action_type, event_id, location, attempt, outcome,
+                                     http_status, exit_code, started_at, duration_us, error, output)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+          r.executionId(), r.route(), r.action(), r.actionType(), r.eventId(), r.where(), r.attempt(),
+          r.outcome().name(), r.httpStatus(), r.exitCode(), startedAt,
+          r.duration() == null ? 0 : r.duration().toNanos() / 1_000, excerpt(r.error()), excerpt(r.output()));
+      totals.computeIfAbsent(r.action(), a -> new Totals()).add(r, startedAt);
+    }
+    for (Map.Entry<String, Totals> e : totals.entrySet()) updateStats(c, e.getKey(), e.getValue());
+  }
+
+  /** One action's share of a batch of records. */
+  private static final class Totals {
+    String actionType;
+    long ok;
+    long failed;
+    long retry;
+    long lastAttemptAt = Long.MIN_VALUE;
+    Long lastSuccessAt;
+    Long lastErrorAt;
+    String lastError;
+
+    void add(ExecutionRecord r, long startedAt) {
+      actionType = r.actionType();
+      if (r.outcome() == Outcome.OK) ok++;
+      if (r.outcome() == Outcome.FAILED) failed++;
+      if (r.outcome() == Outcome.RETRY) retry++;
+      lastAttemptAt = Math.max(lastAttemptAt, startedAt);
+      if (r.outcome() == Outcome.OK) {
+        if (lastSuccessAt == null || startedAt >= lastSuccessAt) lastSuccessAt = startedAt;
+      } else if (lastErrorAt == null || startedAt >= lastErrorAt) {
+        lastErrorAt = startedAt;
+        lastError = excerpt(r.error());
+      }
+    }
+  }
+
+  private static void updateStats(Connection c, String action, Totals t) throws SQLException {
     Sql.update(c, """
         INSERT INTO action_stats (action, action_type, ok_count, failed_count, retry_count,
                                   last_attempt_at, last_success_at, last_error_at, last_error)
@@ -113,9 +165,7 @@ final class ExecutionLog {
                             THEN excluded.last_error ELSE last_error END,
           last_error_at = CASE WHEN excluded.last_error_at >= coalesce(last_error_at, 0)
                                THEN excluded.last_error_at ELSE last_error_at END""",
-        r.action(), r.actionType(), ok ? 1 : 0, r.outcome() == Outcome.FAILED ? 1 : 0,
-        r.outcome() == Outcome.RETRY ? 1 : 0, startedAt, ok ? startedAt : null, failure ? startedAt : null,
-        failure ? excerpt(r.error()) : null);
+        action, t.actionType, t.ok, t.failed, t.retry, t.lastAttemptAt, t.lastSuccessAt, t.lastErrorAt, t.lastError);
   }
 
   private static String excerpt(String text) {

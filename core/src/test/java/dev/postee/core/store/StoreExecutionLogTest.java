@@ -72,6 +72,21 @@ class StoreExecutionLogTest {
   }
 
   @Test
+  void aRecordIsCommittedNoLaterThanAWriteSubmittedAfterIt() {
+    try (Store store = open()) {
+      for (int i = 0; i < 50; i++) {
+        store.record(record(i, "route-a", i % 2 == 0 ? "hook" : "slack", "E" + i, i % 5 == 0 ? Outcome.FAILED : Outcome.OK));
+        store.kvPut("ns", "k" + i, new byte[] {1}, null); // waits for its commit
+        assertThat(store.recentExecutions(ExecutionQuery.latest(1))).extracting(ExecutionRecord::executionId)
+            .as("record %d is in by the commit of the write after it", i).containsExactly("X" + i);
+      }
+      assertThat(store.actionStats()).extracting(ActionStats::action, ActionStats::ok, ActionStats::failed)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("hook", 20L, 5L),
+              org.assertj.core.groups.Tuple.tuple("slack", 20L, 5L));
+    }
+  }
+
+  @Test
   void pendingRecordsAreWrittenOnClose() {
     try (Store store = open()) {
       for (int i = 0; i < 500; i++) store.record(record(i, "route-a", "hook", "E" + i, Outcome.OK));
