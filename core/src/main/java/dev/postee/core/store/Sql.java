@@ -39,6 +39,9 @@ final class Sql {
   static Connection connect(Path file, StoreOptions options) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout((int) options.busyTimeout().toMillis());
+    // nothing here reads generated keys: without this, the driver compiles and runs a
+    // "SELECT last_insert_rowid()" after every INSERT
+    config.setGetGeneratedKeys(false);
     Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try {
       exec(connection, "PRAGMA synchronous = " + options.synchronous().name());
