@@ -78,6 +78,9 @@ import java.util.stream.Stream;
  * Latency is per round trip (p50, p99); throughput is round trips per second over the measured
  * batch, {@code concurrency} in flight at any time.
  *
+ * <p>Each batch also reports the CPU time per round trip of this JVM and of {@code nats-server}; with
+ * several rounds, a last comparison pools them (every latency, summed counts and times).
+ *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.postee.bench.DelegationRoundTrip
  * [COUNT [CONCURRENCY]] [--warmup N] [--rounds R] [--db-sync-normal]} (defaults 2000, 8, warm-up 1000, 1 round).
  */
@@ -106,6 +109,15 @@ public final class DelegationRoundTrip {
 
     double meanMillis() {
       return Arrays.stream(latenciesNanos).average().orElse(0) / 1e6;
+    }
+
+    /** Several batches as one: every latency, the summed counts, wall and CPU times. */
+    static Figures pooled(String name, List<Figures> batches) {
+      int count = batches.stream().mapToInt(Figures::count).sum();
+      long[] all = batches.stream().flatMapToLong(f -> Arrays.stream(f.latenciesNanos())).toArray();
+      return new Figures(name, count, batches.stream().mapToInt(Figures::failed).sum(), all,
+          batches.stream().mapToLong(Figures::wallNanos).sum(), batches.stream().mapToLong(Figures::jvmCpuNanos).sum(),
+          batches.stream().mapToLong(Figures::natsCpuNanos).sum());
     }
 
     /** CPU microseconds per round trip: this JVM (both engines, or both plain clients) and nats-server. */
@@ -192,17 +204,24 @@ public final class DelegationRoundTrip {
 
       report.printf(Locale.ROOT, "%-11s %7s %6s %9s %9s %9s %9s %10s %9s %9s%n", "", "count", "failed", "p50 ms",
           "p99 ms", "mean ms", "max ms", "per s", "JVM µs", "NATS µs");
+      List<Figures> plains = new java.util.ArrayList<>();
+      List<Figures> delegations = new java.util.ArrayList<>();
       for (int r = 0; r < rounds; r++) {
         Figures p = measure("plain", pool, concurrency, count, plain::run);
         Figures del = measure("delegation", pool, concurrency, count, delegation);
+        plains.add(p);
+        delegations.add(del);
         report.println(p.line());
         report.println(del.line());
-        report.printf(Locale.ROOT, "delegation / plain: latency p50 %.2f×, p99 %.2f×; throughput %.0f %%; CPU per round"
-            + " trip %.1f× (JVM %.1f×, nats-server %.1f×)%n",
-            del.percentileMillis(50) / p.percentileMillis(50), del.percentileMillis(99) / p.percentileMillis(99),
-            100 * del.throughput() / p.throughput(),
-            (del.jvmCpuMicros() + del.natsCpuMicros()) / (p.jvmCpuMicros() + p.natsCpuMicros()),
-            del.jvmCpuMicros() / p.jvmCpuMicros(), del.natsCpuMicros() / p.natsCpuMicros());
+        report.println(compare(del, p));
+      }
+      if (rounds > 1) {
+        // the rounds pooled: the machine's state drifts between batches, this evens it out
+        Figures p = Figures.pooled("plain, all", plains);
+        Figures del = Figures.pooled("deleg., all", delegations);
+        report.println(p.line());
+        report.println(del.line());
+        report.println(compare(del, p));
       }
       report.printf(Locale.ROOT, "load after: %s; message size %d bytes%n", loadAverage(), size);
       plain.close();
@@ -215,6 +234,15 @@ public final class DelegationRoundTrip {
       nats.close();
       deleteRecursively(dir);
     }
+  }
+
+  private static String compare(Figures del, Figures p) {
+    return String.format(Locale.ROOT, "delegation / plain: latency p50 %.2f×, p99 %.2f×; throughput %.0f %%; CPU per"
+            + " round trip %.1f× (JVM %.1f×, nats-server %.1f×)",
+        del.percentileMillis(50) / p.percentileMillis(50), del.percentileMillis(99) / p.percentileMillis(99),
+        100 * del.throughput() / p.throughput(),
+        (del.jvmCpuMicros() + del.natsCpuMicros()) / (p.jvmCpuMicros() + p.natsCpuMicros()),
+        del.jvmCpuMicros() / p.jvmCpuMicros(), del.natsCpuMicros() / p.natsCpuMicros());
   }
 
   /** Runs {@code count} round trips with {@code concurrency} in flight. */
