@@ -190,18 +190,47 @@ final class Writer implements AutoCloseable {
     }
   }
 
-  private void runInTransaction(List<Task<?>> tasks) throws SQLException {
-    if (savepoint == null) { // prepared once: they run with every group commit, a savepoint with every write
+  /**
+   * The statements that run with every group commit and every write, compiled once. The driver
+   * finalizes a statement whose execution fails with most errors (disk full, I/O): after any
+   * failure they are compiled again ({@link #forgetControlStatements}).
+   */
+  private void prepareControlStatements() throws SQLException {
+    if (begin != null) return;
+    try {
       begin = connection.prepareStatement("BEGIN IMMEDIATE");
       commit = connection.prepareStatement("COMMIT");
       savepoint = connection.prepareStatement("SAVEPOINT write");
       release = connection.prepareStatement("RELEASE write");
+    } catch (SQLException e) {
+      forgetControlStatements();
+      throw e;
     }
+  }
+
+  private void forgetControlStatements() {
+    for (PreparedStatement p : new PreparedStatement[] {begin, commit, savepoint, release}) {
+      if (p == null) continue;
+      try {
+        p.close();
+      } catch (SQLException ignored) {
+        // already finalized by the failure that brought us here
+      }
+    }
+    begin = null;
+    commit = null;
+    savepoint = null;
+    release = null;
+  }
+
+  private void runInTransaction(List<Task<?>> tasks) throws SQLException {
     Object[] results = new Object[tasks.size()];
     Throwable[] errors = new Throwable[tasks.size()];
     try {
+      prepareControlStatements();
       begin.execute();
     } catch (SQLException e) {
+      forgetControlStatements();
       failAll(tasks, e);
       return;
     }
@@ -215,11 +244,16 @@ final class Writer implements AutoCloseable {
           errors[i] = e;
           Sql.exec(connection, "ROLLBACK TO write");
           Sql.exec(connection, "RELEASE write");
+          if (e instanceof SQLException) { // RELEASE itself may have failed: compiled again
+            forgetControlStatements();
+            prepareControlStatements();
+          }
         }
       }
       commit.execute();
     } catch (SQLException | RuntimeException e) {
       // The transaction as a whole failed (I/O error, disk full, ...): nothing of it is on disk.
+      forgetControlStatements();
       rollbackAfter(e);
       LOG.error("Store {}: a group commit of {} writes failed; none of them is stored", file, tasks.size(), e);
       failAll(tasks, e);
