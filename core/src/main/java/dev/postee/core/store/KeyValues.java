@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +24,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>A {@link KeyFilter} of every key written answers most lookups of absent keys without reading
  * the database. It is filled from the table when the store opens and before each write is queued;
- * when more keys were added than it was planned for, a larger one is built from the table on the
+ * when more keys were added than it was planned for, a new one is built from the table on the
  * writer's thread (so that it sees every write queued before it), while writes go to both.
  */
 final class KeyValues {
@@ -33,7 +35,9 @@ final class KeyValues {
   private final ReentrantReadWriteLock filterLock = new ReentrantReadWriteLock();
   private volatile KeyFilter filter;
   private volatile KeyFilter next; // being built: keys go to both
+  private static final Logger LOG = LoggerFactory.getLogger(KeyValues.class);
   private final AtomicLong added = new AtomicLong();
+  private final AtomicLong addedMeanwhile = new AtomicLong(); // while a rebuild scans
   private final AtomicBoolean rebuilding = new AtomicBoolean();
 
   private final int minFilterBitsLog2;
@@ -74,7 +78,10 @@ final class KeyValues {
     try {
       filter.add(namespace, key);
       KeyFilter n = next;
-      if (n != null) n.add(namespace, key);
+      if (n != null) {
+        n.add(namespace, key);
+        addedMeanwhile.incrementAndGet();
+      }
       f = submit.get();
     } finally {
       filterLock.readLock().unlock();
@@ -83,27 +90,51 @@ final class KeyValues {
     return f;
   }
 
-  /** Builds a filter twice as large from the table, on the writer's thread, and swaps it in. */
+  /**
+   * Builds a new filter from the table, on the writer's thread, and swaps it in. It is sized from
+   * the table's rows (the puts counted include overwrites and keys since expired), installed as
+   * {@link #next} before the scan is queued (so a key is either committed before the scan or added
+   * to it), and swapped in under the exclusive lock (so no key goes to the old filter only).
+   */
   private void rebuild() {
-    KeyFilter fresh = KeyFilter.forKeys(2 * Math.max(added.get(), filter.capacity()), minFilterBitsLog2);
-    filterLock.writeLock().lock();
     try {
-      next = fresh; // every write queued before now is committed before the scan below runs
-    } finally {
-      filterLock.writeLock().unlock();
-    }
-    try {
+      long rows = readers.read(c -> Sql.queryLong(c, "SELECT count(*) FROM kv"));
+      KeyFilter fresh = KeyFilter.forKeys(2 * rows, minFilterBitsLog2);
+      filterLock.writeLock().lock();
+      try {
+        next = fresh;
+        addedMeanwhile.set(0);
+      } finally {
+        filterLock.writeLock().unlock();
+      }
       writer.submit(c -> fill(c, fresh), null, false).whenComplete((n, failure) -> {
-        if (failure == null) {
-          filter = fresh;
-          added.set(n);
+        filterLock.writeLock().lock();
+        try {
+          if (failure == null) {
+            filter = fresh;
+            added.set(n + addedMeanwhile.get());
+          } else {
+            added.set(0); // not again before as many puts again
+            LOG.warn("the key filter could not be rebuilt ({}); lookups of absent keys read the database more often",
+                failure.toString());
+          }
+          next = null;
+        } finally {
+          filterLock.writeLock().unlock();
         }
-        next = null;
         rebuilding.set(false);
       });
-    } catch (RuntimeException e) { // the store is closing: the filter in use stays right, only fuller
-      next = null;
+    } catch (RuntimeException e) { // the store is failing or closing: the filter in use stays right, only fuller
+      filterLock.writeLock().lock();
+      try {
+        next = null;
+      } finally {
+        filterLock.writeLock().unlock();
+      }
+      added.set(0);
       rebuilding.set(false);
+      LOG.warn("the key filter could not be rebuilt ({}); lookups of absent keys read the database more often",
+          e.toString());
     }
   }
 

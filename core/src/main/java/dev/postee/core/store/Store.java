@@ -103,7 +103,12 @@ public final class Store implements ExecutionRecorder, AutoCloseable {
     this.dedupKeys = new DedupKeys(writer);
     this.buffers = new AggregationBuffers(writer, readers, ids);
     this.executionLog = new ExecutionLog(file, writer, readers, options.executionLogBacklog(), options.writeTimeout());
-    this.keyValues = new KeyValues(writer, readers, options.clock());
+    try {
+      this.keyValues = new KeyValues(writer, readers, options.clock()); // reads the keys of the table
+    } catch (RuntimeException e) {
+      writer.close(); // its thread is running already
+      throw e;
+    }
     this.maintenance = new Maintenance(file, writer, readers, dedupKeys, keyValues, executionLog,
         queue::unfinishedCount, options);
     this.scheduler = options.verifyInterval() == null ? null : startMaintenance(options.verifyInterval());

@@ -69,6 +69,21 @@ class KeyFilterTest {
       assertThat(kv.filter().capacity()).as("grown").isGreaterThan(firstCapacity);
       assertThat(kv.get("ns", "absent")).isEmpty();
     }
+    // overwrites and deletes do not make it grow: a rebuild is sized from the table's rows
+    Connection third = Sql.connect(file, options);
+    try (Writer writer = new Writer(file, third, 100, Duration.ofSeconds(10));
+         Readers readers = new Readers(file, options)) {
+      writer.submit(x -> Sql.update(x, "DELETE FROM kv")).get(10, TimeUnit.SECONDS);
+      KeyValues kv = new KeyValues(writer, readers, Clock.systemUTC(), 6);
+      CompletableFuture<?> last = null;
+      for (int i = 0; i < 200; i++) last = kv.putSoon("state", "revision", new byte[] {(byte) i}, null, false);
+      last.get(10, TimeUnit.SECONDS);
+      writer.submit(x -> null).get(10, TimeUnit.SECONDS); // a rebuild queued meanwhile is done
+      assertThat(kv.filter().capacity()).as("sized for one row").isEqualTo(6);
+      assertThat(kv.get("state", "revision")).hasValueSatisfying(v -> assertThat(v).containsExactly((byte) 199));
+      for (int i = 0; i < 500; i++) kv.putSoon("ns", "k" + i, new byte[] {1}, null, true); // refill for below
+      kv.putSoon("ns", "k0", new byte[] {1}, null, false).get(10, TimeUnit.SECONDS);
+    }
     // opened again: the filter is made from the table
     Connection again = Sql.connect(file, options);
     try (Writer writer = new Writer(file, again, 100, Duration.ofSeconds(10));
