@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +40,11 @@ final class ExecutionLog {
   private final Semaphore backlog;
   private final Duration waitForRoom;
   private final AtomicLong dropped = new AtomicLong();
+  /** Guards {@link #flushQueued} and the queueing of the write that takes the waiting records. */
+  private final Object enqueue = new Object();
   /** Records waiting for the queued write ({@link #flushQueued}) that takes them. */
   private final ConcurrentLinkedQueue<ExecutionRecord> waiting = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean flushQueued = new AtomicBoolean();
+  private boolean flushQueued; // guarded by enqueue
 
   ExecutionLog(Path file, Writer writer, Readers readers, int backlog, Duration waitForRoom) {
     this.file = file;
@@ -67,31 +68,55 @@ final class ExecutionLog {
       drop(record, "interrupted while waiting for room");
       return;
     }
-    waiting.add(record); // before looking at flushQueued: a write that is queued takes it
-    if (!flushQueued.compareAndSet(false, true)) return;
-    List<ExecutionRecord> taken = new ArrayList<>();
-    try {
-      writer.submitLazy(c -> {
-        flushQueued.set(false); // before draining: a record added after the drain queues another write
-        for (ExecutionRecord r; (r = waiting.poll()) != null; ) taken.add(r);
-        insert(c, taken);
-        return null;
-      }).whenComplete((ignored, failure) -> {
-        backlog.release(taken.size());
-        if (failure != null) {
-          dropped.addAndGet(taken.size());
-          ExecutionRecord first = taken.isEmpty() ? null : taken.getFirst();
-          LOG.warn("Store {}: {} execution record(s) (the first: action '{}', route '{}', event {}) were not stored: {}",
-              file, taken.size(), first == null ? null : first.action(), first == null ? null : first.route(),
-              first == null ? null : first.eventId(), failure.toString());
-        }
-      });
-    } catch (StoreException e) {
-      flushQueued.set(false);
-      for (ExecutionRecord r; (r = waiting.poll()) != null; ) {
-        backlog.release();
-        drop(r, e.getMessage());
+    synchronized (enqueue) {
+      waiting.add(record);
+      if (flushQueued) return; // the queued write takes it
+      flushQueued = true;
+      List<ExecutionRecord> taken = new ArrayList<>();
+      boolean[] ran = new boolean[1];
+      try {
+        // queued before the lock is released: a write submitted after this record comes after it
+        writer.submitLazy(c -> {
+          synchronized (enqueue) {
+            flushQueued = false; // records from now on queue another write
+            ran[0] = true;
+            for (ExecutionRecord r; (r = waiting.poll()) != null; ) taken.add(r);
+          }
+          insert(c, taken);
+          return null;
+        }).whenComplete((ignored, failure) -> written(taken, ran[0], failure));
+      } catch (StoreException e) {
+        flushQueued = false;
+        dropWaiting(e.getMessage());
       }
+    }
+  }
+
+  /** After the write of a batch: its room is free again; a failed one is counted and logged. */
+  private void written(List<ExecutionRecord> taken, boolean ran, Throwable failure) {
+    backlog.release(taken.size());
+    if (failure == null) return;
+    if (!ran) {
+      // the writer failed it without running it (the group commit could not start): nothing else
+      // will take what is waiting, so it goes too
+      synchronized (enqueue) {
+        flushQueued = false;
+        dropWaiting(failure.toString());
+      }
+      return;
+    }
+    dropped.addAndGet(taken.size());
+    ExecutionRecord first = taken.isEmpty() ? null : taken.getFirst();
+    LOG.warn("Store {}: {} execution record(s) (the first: action '{}', route '{}', event {}) were not stored: {}",
+        file, taken.size(), first == null ? null : first.action(), first == null ? null : first.route(),
+        first == null ? null : first.eventId(), failure.toString());
+  }
+
+  /** Drops every record waiting (with the lock held). */
+  private void dropWaiting(String why) {
+    for (ExecutionRecord r; (r = waiting.poll()) != null; ) {
+      backlog.release();
+      drop(r, why);
     }
   }
 
