@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.postee.core.action.ActionResult.Outcome;
 import dev.postee.core.action.ExecutionRecord;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +33,9 @@ class ExecutionLogFailureTest {
   @Test
   void recordsOfAWriteThatCouldNotStartAreDroppedAndLaterOnesStored() throws Exception {
     Path file = dir.resolve("log.db");
-    StoreOptions options = StoreOptions.defaults();
-    Connection c = Sql.connect(file, options);
-    Sql.exec(c, "PRAGMA journal_mode = WAL");
-    Migrations.migrate(c, file, Migrations.ALL);
-    try (Writer writer = new Writer(file, c, 100, Duration.ofSeconds(10));
-         Readers readers = new Readers(file, options)) {
-      ExecutionLog log = new ExecutionLog(file, writer, readers, 100, Duration.ofSeconds(5));
+    try (StoreParts store = StoreParts.open(file)) {
+      Writer writer = store.writer();
+      ExecutionLog log = new ExecutionLog(file, writer, store.readers(), 100, Duration.ofSeconds(5));
       log.record(record("first"));
       writer.submit(x -> null).get(5, TimeUnit.SECONDS); // committed with (or before) this write
 

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,13 +45,8 @@ class KeyFilterTest {
   @Test
   void aFullFilterIsRebuiltLargerFromTheTableWithoutLosingAKey() throws Exception {
     Path file = dir.resolve("kv.db");
-    StoreOptions options = StoreOptions.defaults();
-    Connection c = Sql.connect(file, options);
-    Sql.exec(c, "PRAGMA journal_mode = WAL");
-    Migrations.migrate(c, file, Migrations.ALL);
-    try (Writer writer = new Writer(file, c, 100, Duration.ofSeconds(10));
-         Readers readers = new Readers(file, options)) {
-      KeyValues kv = new KeyValues(writer, readers, Clock.systemUTC(), 6);
+    try (StoreParts store = StoreParts.open(file)) {
+      KeyValues kv = new KeyValues(store.writer(), store.readers(), Clock.systemUTC(), 6);
       long firstCapacity = kv.filter().capacity();
       assertThat(firstCapacity).isEqualTo(6);
       CompletableFuture<?> last = null;
@@ -70,11 +63,10 @@ class KeyFilterTest {
       assertThat(kv.get("ns", "absent")).isEmpty();
     }
     // overwrites and deletes do not make it grow: a rebuild is sized from the table's rows
-    Connection third = Sql.connect(file, options);
-    try (Writer writer = new Writer(file, third, 100, Duration.ofSeconds(10));
-         Readers readers = new Readers(file, options)) {
+    try (StoreParts store = StoreParts.open(file)) {
+      Writer writer = store.writer();
       writer.submit(x -> Sql.update(x, "DELETE FROM kv")).get(10, TimeUnit.SECONDS);
-      KeyValues kv = new KeyValues(writer, readers, Clock.systemUTC(), 6);
+      KeyValues kv = new KeyValues(writer, store.readers(), Clock.systemUTC(), 6);
       CompletableFuture<?> last = null;
       for (int i = 0; i < 200; i++) last = kv.putSoon("state", "revision", new byte[] {(byte) i}, null, false);
       last.get(10, TimeUnit.SECONDS);
@@ -85,10 +77,8 @@ class KeyFilterTest {
       kv.putSoon("ns", "k0", new byte[] {1}, null, false).get(10, TimeUnit.SECONDS);
     }
     // opened again: the filter is made from the table
-    Connection again = Sql.connect(file, options);
-    try (Writer writer = new Writer(file, again, 100, Duration.ofSeconds(10));
-         Readers readers = new Readers(file, options)) {
-      KeyValues kv = new KeyValues(writer, readers, Clock.systemUTC(), 6);
+    try (StoreParts store = StoreParts.open(file)) {
+      KeyValues kv = new KeyValues(store.writer(), store.readers(), Clock.systemUTC(), 6);
       assertThat(kv.filter().capacity()).isGreaterThanOrEqualTo(1000);
       for (int j = 0; j < 500; j++) assertThat(kv.get("ns", "k" + j)).isPresent();
     }
