@@ -1,12 +1,9 @@
 package dev.postee.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.postee.app.server.ListenAddress;
 import dev.postee.app.server.PosteeServer;
 import dev.postee.app.server.ServerSettings;
 import dev.postee.core.store.StoreOptions;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +25,15 @@ import java.util.regex.Pattern;
 /**
  * End-to-end HTTP load: a real Postee server (in this JVM, so send and receive times share one
  * clock) with 10 routes (Rego filters, the raw-json template, a webhook action each) delivering to a
- * local sink. Measures, in the same run and with the same clients: the throughput of a request that
- * does nothing ({@code GET /ping}), then events per second from the first POST to the last delivery
- * at the sink, with p50/p99 latency from the POST to the sink.
+ * local sink ({@link LeanSink}). Measures, in the same run and with the same clients: the throughput
+ * of a request that does nothing ({@code GET /ping}); the relay ceiling ({@link RelayCeiling}: the
+ * same two HTTP exchanges per event with no processing at all); then events per second from the
+ * first POST to the last delivery at the sink, with p50/p99 latency from the POST to the sink.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.postee.bench.HttpLoad [--events N]
  * [--clients C] [--seconds-baseline S] [--warmup N] [--rounds R] [--db-sync-normal]}: a warm-up of
- * both paths, then R rounds of (ping for S seconds, N events). See docs/benchmarks.md.
+ * every path, then R rounds of (ping for S seconds, relay for S seconds, N events). See
+ * docs/benchmarks.md.
  */
 public final class HttpLoad {
   private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
@@ -56,14 +55,13 @@ public final class HttpLoad {
     CountDownLatch[] phaseDone = new CountDownLatch[rounds + 1];
     phaseDone[0] = new CountDownLatch(warmupEvents);
     for (int r = 1; r <= rounds; r++) phaseDone[r] = new CountDownLatch(events);
-    HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-    sink.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    sink.createContext("/", ex -> {
-      byte[] body;
-      try (InputStream in = ex.getRequestBody()) {
-        body = in.readAllBytes();
-      }
+    AtomicLong relayed = new AtomicLong();
+    LeanSink sink = new LeanSink((path, body) -> {
       long now = System.nanoTime();
+      if (path.equals("/relay")) {
+        relayed.incrementAndGet();
+        return;
+      }
       Matcher m = SEQ.matcher(new String(body, StandardCharsets.UTF_8));
       if (m.find()) {
         int seq = Integer.parseInt(m.group(1));
@@ -74,10 +72,8 @@ public final class HttpLoad {
           duplicates.incrementAndGet();
         }
       }
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
     });
-    sink.start();
+    RelayCeiling relay = new RelayCeiling(sink.port());
 
     Path dir = Files.createTempDirectory("postee-load");
     StringBuilder cfg = new StringBuilder("name: load\nroutes:\n");
@@ -90,7 +86,7 @@ public final class HttpLoad {
     cfg.append("templates:\n- name: raw-json\n  rego-package: postee.rawmessage.json\nactions:\n");
     for (int i = 0; i < routes; i++) {
       cfg.append("- name: sink-").append(i).append("\n  type: webhook\n  enable: true\n  url: http://127.0.0.1:")
-          .append(sink.getAddress().getPort()).append("/sink\n");
+          .append(sink.port()).append("/sink\n");
     }
     Files.writeString(dir.resolve("cfg.yaml"), cfg);
     ServerSettings settings = new ServerSettings(ListenAddress.parse("127.0.0.1:0"), null, dir.resolve("cfg.yaml"),
@@ -100,6 +96,12 @@ public final class HttpLoad {
     PosteeServer server = PosteeServer.start(settings, Map.of());
     int port = server.httpPort();
     ThreadLocal<KeepAlive> conn = ThreadLocal.withInitial(() -> new KeepAlive("127.0.0.1", port));
+    ThreadLocal<KeepAlive> relayConn = ThreadLocal.withInitial(() -> new KeepAlive("127.0.0.1", relay.port()));
+    AtomicInteger relaySeq = new AtomicInteger();
+    Step relayOne = () -> {
+      int seq = relaySeq.getAndIncrement();
+      relayConn.get().post("/", eventBody(seq, routes));
+    };
     ExecutorService pool = Executors.newFixedThreadPool(clients);
 
     System.out.printf(Locale.ROOT, "clients %d, database sync %s, %d routes, warm-up %d events, %d events per round%n",
@@ -108,6 +110,7 @@ public final class HttpLoad {
     // warm-up of both paths (JIT, connection pools, database pages), not measured
     runUntil(pool, clients, System.nanoTime() + Duration.ofSeconds(Math.max(1, baselineSeconds / 2)).toNanos(),
         () -> conn.get().get("/ping"));
+    runUntil(pool, clients, System.nanoTime() + Duration.ofSeconds(Math.max(1, baselineSeconds / 2)).toNanos(), relayOne);
     AtomicInteger rejected = new AtomicInteger();
     postEvents(pool, clients, conn, 0, warmupEvents, routes, sentAt, rejected);
     boolean complete = phaseDone[0].await(5, java.util.concurrent.TimeUnit.MINUTES);
@@ -122,7 +125,13 @@ public final class HttpLoad {
       });
       double pingRate = pings.get() / ((System.nanoTime() - pingStart) / 1e9);
 
-      // 2. events end to end: from the first POST to the last delivery at the sink
+      // 2. the relay ceiling: the same two HTTP exchanges per event with no processing, fixed time
+      long relayedBefore = relayed.get();
+      long relayStart = System.nanoTime();
+      runUntil(pool, clients, relayStart + Duration.ofSeconds(baselineSeconds).toNanos(), relayOne);
+      double relayRate = (relayed.get() - relayedBefore) / ((System.nanoTime() - relayStart) / 1e9);
+
+      // 3. events end to end: from the first POST to the last delivery at the sink
       int first = warmupEvents + (round - 1) * events;
       rejected.set(0);
       long start = System.nanoTime();
@@ -143,16 +152,17 @@ public final class HttpLoad {
       Arrays.sort(latencies, 0, n);
       double e2eRate = n / ((complete ? last - start : end - start) / 1e9);
       double ingestRate = (events - rejected.get()) / ((ingestEnd - start) / 1e9);
-      System.out.printf(Locale.ROOT, "round %d: ping %.0f req/s | ingest %.0f events/s (rejected %d) | delivered %d%s | "
+      System.out.printf(Locale.ROOT, "round %d: ping %.0f req/s | relay ceiling %.0f events/s = %.1f%% of ping | ingest %.0f events/s (rejected %d) | delivered %d%s | "
               + "end to end %.0f events/s = %.1f%% of ping | POST -> sink p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-          round, pingRate, ingestRate, rejected.get(), n, complete ? "" : " (INCOMPLETE)", e2eRate,
+          round, pingRate, relayRate, 100 * relayRate / pingRate, ingestRate, rejected.get(), n, complete ? "" : " (INCOMPLETE)", e2eRate,
           100 * e2eRate / pingRate, pct(latencies, n, 0.50) / 1e6, pct(latencies, n, 0.99) / 1e6,
           n == 0 ? 0 : latencies[n - 1] / 1e6);
     }
     System.out.printf(Locale.ROOT, "duplicates at the sink: %d%n", duplicates.get());
     pool.shutdownNow();
     server.close();
-    sink.stop(0);
+    relay.close();
+    sink.close();
     System.exit(complete ? 0 : 1);
   }
 
@@ -160,13 +170,17 @@ public final class HttpLoad {
       int routes, long[] sentAt, AtomicInteger rejected) throws Exception {
     run(pool, clients, count, i -> {
       int seq = first + i;
-      String body = "{\"seq\":" + seq + ",\"kind\":\"kind-" + (seq % routes) + "\",\"image\":\"alpine:3." + (seq % 20)
-          + "\",\"vulnerability_summary\":{\"critical\":" + (seq % 3) + ",\"high\":4}}";
+      String body = eventBody(seq, routes);
       sentAt[seq] = System.nanoTime();
       int status = conn.get().post("/", body);
       if (status / 100 != 2) rejected.incrementAndGet();
       return status;
     });
+  }
+
+  private static String eventBody(int seq, int routes) {
+    return "{\"seq\":" + seq + ",\"kind\":\"kind-" + (seq % routes) + "\",\"image\":\"alpine:3." + (seq % 20)
+        + "\",\"vulnerability_summary\":{\"critical\":" + (seq % 3) + ",\"high\":4}}";
   }
 
   private static double pct(long[] sorted, int n, double p) {
@@ -209,37 +223,62 @@ public final class HttpLoad {
     for (var f : fs) f.get();
   }
 
-  /** A minimal HTTP/1.1 client on one persistent connection (as wrk does): the client is not what is measured. */
+  /**
+   * A minimal HTTP/1.1 client on one persistent connection (as wrk does): the client is not what is
+   * measured. A connection left idle for longer than {@link #MAX_IDLE_NANOS} is replaced before
+   * use, as servers close idle connections (Jetty after 30 s).
+   */
   static final class KeepAlive {
-    private final java.net.Socket socket;
-    private final java.io.OutputStream out;
-    private final java.io.BufferedInputStream in;
+    private static final long MAX_IDLE_NANOS = Duration.ofSeconds(10).toNanos();
+    private final String hostName;
+    private final int port;
     private final String host;
+    private java.net.Socket socket;
+    private java.io.OutputStream out;
+    private java.io.BufferedInputStream in;
+    private long lastUsed;
 
     KeepAlive(String host, int port) {
+      this.hostName = host;
+      this.port = port;
+      this.host = host + ":" + port;
       try {
-        socket = new java.net.Socket(host, port);
-        socket.setTcpNoDelay(true);
-        out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16384);
-        in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
-        this.host = host + ":" + port;
+        connect();
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     }
 
+    private void connect() throws java.io.IOException {
+      if (socket != null) socket.close();
+      socket = new java.net.Socket(hostName, port);
+      socket.setTcpNoDelay(true);
+      out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16384);
+      in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
+      lastUsed = System.nanoTime();
+    }
+
+    private java.io.OutputStream out() throws java.io.IOException {
+      long now = System.nanoTime();
+      if (now - lastUsed > MAX_IDLE_NANOS) connect();
+      lastUsed = now;
+      return out;
+    }
+
     int get(String path) throws java.io.IOException {
-      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      java.io.OutputStream o = out();
+      o.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      o.flush();
       return readResponse();
     }
 
     int post(String path, String body) throws java.io.IOException {
       byte[] b = body.getBytes(StandardCharsets.UTF_8);
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nContent-Length: "
+      java.io.OutputStream o = out();
+      o.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nContent-Length: "
           + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(b);
-      out.flush();
+      o.write(b);
+      o.flush();
       return readResponse();
     }
 

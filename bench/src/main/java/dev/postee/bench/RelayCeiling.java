@@ -1,0 +1,51 @@
+package dev.postee.bench;
+
+import dev.postee.core.action.ActionEnvironment;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The most any router could do on this machine with Postee's HTTP stack: a server built as Postee's
+ * (Javalin on Jetty, virtual threads) whose {@code POST /} does nothing but post the body to the
+ * sink with the HTTP client the webhook action uses, then answer. No store, no routing, no
+ * template. An event through Postee is these same two HTTP exchanges plus the processing, so this
+ * relay's rate, as a share of {@code /ping}, bounds what the end-to-end figure can reach.
+ */
+final class RelayCeiling implements AutoCloseable {
+  private static final String ANSWER = "{\"relayed\":true}";
+
+  private final Javalin app;
+  private final HttpClient client = ActionEnvironment.newHttpClient();
+
+  RelayCeiling(int sinkPort) {
+    URI target = URI.create("http://127.0.0.1:" + sinkPort + "/relay");
+    this.app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.startupWatcherEnabled = false;
+      config.useVirtualThreads = true;
+      config.jetty.modifyHttpConfiguration(httpConfig -> httpConfig.setDelayDispatchUntilContent(false));
+    });
+    app.post("/", ctx -> {
+      HttpRequest post = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes())).build();
+      int status = client.send(post, HttpResponse.BodyHandlers.ofString()).statusCode();
+      ctx.status(status / 100 == 2 ? 202 : 502).contentType("application/json").result(ANSWER);
+    });
+    app.start("127.0.0.1", 0);
+  }
+
+  int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    client.close();
+  }
+}
