@@ -1,12 +1,11 @@
 package dev.postee.bench;
 
 import dev.postee.core.action.ActionEnvironment;
+import dev.postee.core.http.Http11Client;
 import io.javalin.Javalin;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The most any router could do on this machine with Postee's HTTP stack: a server built as Postee's
@@ -17,9 +16,10 @@ import java.time.Duration;
  */
 final class RelayCeiling implements AutoCloseable {
   private static final String ANSWER = "{\"relayed\":true}";
+  private static final List<Http11Client.Header> JSON = List.of(new Http11Client.Header("Content-Type", "application/json"));
 
   private final Javalin app;
-  private final HttpClient client = ActionEnvironment.newHttpClient();
+  private final Http11Client client = ActionEnvironment.newHttpClient();
 
   RelayCeiling(int sinkPort) {
     URI target = URI.create("http://127.0.0.1:" + sinkPort + "/relay");
@@ -30,10 +30,8 @@ final class RelayCeiling implements AutoCloseable {
       config.jetty.modifyHttpConfiguration(httpConfig -> httpConfig.setDelayDispatchUntilContent(false));
     });
     app.post("/", ctx -> {
-      HttpRequest post = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes())).build();
-      int status = client.send(post, HttpResponse.BodyHandlers.ofString()).statusCode();
+      Http11Client.Request post = new Http11Client.Request("POST", target, JSON, Http11Client.Body.of(ctx.bodyAsBytes()));
+      int status = client.send(post, Duration.ofSeconds(30), 4096).status();
       ctx.status(status / 100 == 2 ? 202 : 502).contentType("application/json").result(ANSWER);
     });
     app.start("127.0.0.1", 0);

@@ -1,8 +1,8 @@
 package dev.postee.core.action;
 
+import dev.postee.core.http.Http11Client;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,18 +20,11 @@ import java.util.Objects;
  * @param clock time source for deadlines and Retry-After dates
  * @param standardOutput where the stdout action prints
  */
-public record ActionEnvironment(HttpClient httpClient, Path workDirectory, Clock clock, PrintStream standardOutput)
+public record ActionEnvironment(Http11Client httpClient, Path workDirectory, Clock clock, PrintStream standardOutput)
     implements AutoCloseable {
 
   /** Connection establishment limit; the whole exchange is further bounded by each attempt's deadline. */
-  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
-  /**
-   * Runs the HTTP client's response handling: virtual threads instead of the client's default cached
-   * pool of platform threads, which under load kept waking and parking dozens of threads.
-   */
-  private static final java.util.concurrent.Executor HTTP_CLIENT_EXECUTOR =
-      java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-client-", 0).factory());
+  public static final Duration CONNECT_TIMEOUT = Http11Client.DEFAULT_CONNECT_TIMEOUT;
 
   public ActionEnvironment {
     Objects.requireNonNull(httpClient, "httpClient");
@@ -49,17 +42,12 @@ public record ActionEnvironment(HttpClient httpClient, Path workDirectory, Clock
   }
 
   /**
-   * The client every HTTP action uses. HTTP/1.1 because plain-http endpoints (webhook receivers,
-   * internal tools) often mishandle the h2c upgrade; redirects are followed except https to http;
-   * certificates are verified by the JDK's default trust store.
+   * The client every HTTP action uses ({@link Http11Client}): HTTP/1.1, because plain-http endpoints
+   * (webhook receivers, internal tools) often mishandle the h2c upgrade; redirects are followed
+   * except https to http; certificates and host names are verified against the JDK's trust store.
    */
-  public static HttpClient newHttpClient() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .executor(HTTP_CLIENT_EXECUTOR)
-        .build();
+  public static Http11Client newHttpClient() {
+    return new Http11Client();
   }
 
   private static Path privateDirectory(Path dir) throws IOException {

@@ -1,10 +1,9 @@
 package dev.postee.core.action;
 
-import java.io.FileNotFoundException;
+import dev.postee.core.http.Http11Client;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,7 +38,7 @@ public final class HttpAction implements Action {
   private final String bodyContent;
   private final Path bodyFile;
   private final Duration timeout;
-  private final HttpClient client;
+  private final Http11Client client;
   private final Clock clock;
   private final Redactor redactor;
   private final String what;
@@ -83,7 +82,7 @@ public final class HttpAction implements Action {
       }
       for (String value : values) {
         try {
-          HttpRequest.newBuilder().header(header, value);
+          Http11Client.checkHeader(header, value);
         } catch (IllegalArgumentException invalid) {
           // The JDK's message may quote the value; it may be a credential.
           throw spec.configError("headers", "header \"" + header.replaceAll("[^\\x21-\\x7e]", "?")
@@ -111,28 +110,27 @@ public final class HttpAction implements Action {
 
   @Override
   public ActionResult execute(ActionRequest request) throws InterruptedException {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(url);
+    List<Http11Client.Header> list = new ArrayList<>(headers.size() + 4);
     // Base64, because a rendered message may hold line breaks and non-ASCII, which headers cannot.
-    builder.header(EVENT_HEADER,
-        Base64.getEncoder().encodeToString(request.message().result().getBytes(StandardCharsets.UTF_8)));
-    headers.forEach((header, values) -> values.forEach(v -> builder.header(header, v)));
-    HttpCall.identify(builder, request);
+    list.add(new Http11Client.Header(EVENT_HEADER,
+        Base64.getEncoder().encodeToString(request.message().result().getBytes(StandardCharsets.UTF_8))));
+    headers.forEach((header, values) -> values.forEach(v -> list.add(new Http11Client.Header(header, v))));
+    HttpCall.identify(list, request);
     if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Authorization"))) {
-      HttpCall.basicAuthorization(url).ifPresent(auth -> builder.header("Authorization", auth));
+      HttpCall.basicAuthorization(url).ifPresent(auth -> list.add(new Http11Client.Header("Authorization", auth)));
     }
-    HttpRequest.BodyPublisher body;
+    Http11Client.Body body;
     if (bodyContent != null) {
-      body = HttpRequest.BodyPublishers.ofString(EventInput.substitute(bodyContent, EventInput.source(request)));
+      body = Http11Client.Body.of(EventInput.substitute(bodyContent, EventInput.source(request)));
     } else if (bodyFile != null) {
-      try {
-        body = HttpRequest.BodyPublishers.ofFile(bodyFile);
-      } catch (FileNotFoundException e) {
+      if (!Files.isRegularFile(bodyFile) || !Files.isReadable(bodyFile)) {
         return ActionResult.failed("body-file " + bodyFile + " does not exist or is not a readable file");
       }
+      body = Http11Client.Body.ofFile(bodyFile);
     } else {
-      body = HttpRequest.BodyPublishers.noBody();
+      body = null;
     }
-    builder.method(method, body);
-    return HttpCall.send(client, builder, request.deadline(), clock, what, redactor);
+    return HttpCall.send(client, new Http11Client.Request(method, url, list, body), request.deadline(), clock, what,
+        redactor);
   }
 }

@@ -1,13 +1,10 @@
 package dev.postee.core.action;
 
-import java.io.ByteArrayOutputStream;
+import dev.postee.core.http.Http11Client;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,13 +16,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP exchange for HTTP-based actions, and the one place that turns its outcome into an
@@ -40,9 +30,9 @@ final class HttpCall {
    */
   static final String EXECUTION_ID_HEADER = "X-Postee-Execution-Id";
 
-  static void identify(HttpRequest.Builder builder, ActionRequest request) {
-    if (request.executionId() != null) builder.header(EXECUTION_ID_HEADER, request.executionId());
-    if (request.eventId() != null) builder.header("X-Postee-Event-Id", request.eventId());
+  static void identify(List<Http11Client.Header> headers, ActionRequest request) {
+    if (request.executionId() != null) headers.add(new Http11Client.Header(EXECUTION_ID_HEADER, request.executionId()));
+    if (request.eventId() != null) headers.add(new Http11Client.Header("X-Postee-Event-Id", request.eventId()));
   }
 
   /** How much of a response body is kept for the execution log. */
@@ -53,50 +43,47 @@ final class HttpCall {
   private HttpCall() {}
 
   /**
-   * Sends {@code request} (whose timeout is set here) and waits at most until {@code deadline} for
-   * the complete response, body included.
+   * Sends {@code request} and waits at most until {@code deadline} for the complete response, body
+   * included.
    *
    * @param what how the exchange is named in messages, e.g. {@code POST https://host:443}
    * @param redactor hides the action's secrets in error text and the response excerpt
-   * @throws InterruptedException when the calling thread is interrupted; the exchange is cancelled
+   * @throws InterruptedException when the calling thread is interrupted; the exchange is abandoned
    */
-  static ActionResult send(HttpClient client, HttpRequest.Builder request, Instant deadline, Clock clock,
+  static ActionResult send(Http11Client client, Http11Client.Request request, Instant deadline, Clock clock,
       String what, Redactor redactor) throws InterruptedException {
     Duration budget = Duration.between(clock.instant(), deadline);
     if (budget.isNegative() || budget.isZero()) {
       return ActionResult.retry(what + " not sent: the attempt's deadline had already passed");
     }
-    CompletableFuture<HttpResponse<String>> exchange =
-        client.sendAsync(request.timeout(budget).build(), info -> new ExcerptSubscriber(RESPONSE_EXCERPT_BYTES));
-    HttpResponse<String> response;
+    Http11Client.Response response;
     try {
-      response = exchange.get(budget.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      exchange.cancel(true);
+      response = client.send(request, budget, RESPONSE_EXCERPT_BYTES);
+    } catch (HttpTimeoutException e) {
       return timedOut(what, budget);
-    } catch (InterruptedException e) {
-      exchange.cancel(true);
-      throw e;
-    } catch (CancellationException e) {
-      return ActionResult.retry(what + " was cancelled");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof HttpTimeoutException) return timedOut(what, budget);
-      return ActionResult.retry(what + " failed: " + redactor.scrub(Messages.describe(cause)));
+    } catch (IOException e) {
+      return ActionResult.retry(what + " failed: " + redactor.scrub(Messages.describe(e)));
     }
     return classify(response, what, clock.instant(), redactor);
   }
 
-  static ActionResult classify(HttpResponse<String> response, String what, Instant now, Redactor redactor) {
-    int status = response.statusCode();
-    String excerpt = redactor.scrub(response.body());
+  static ActionResult classify(Http11Client.Response response, String what, Instant now, Redactor redactor) {
+    int status = response.status();
+    String excerpt = redactor.scrub(excerpt(response));
     if (status >= 200 && status <= 299) return ActionResult.okHttp(status, excerpt);
     String error = what + " answered HTTP " + status;
     if (isTransient(status)) {
-      Duration retryAfter = parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null), now);
+      Duration retryAfter = parseRetryAfter(response.header("Retry-After").orElse(null), now);
       return new ActionResult(ActionResult.Outcome.RETRY, status, null, excerpt, error, retryAfter);
     }
     return new ActionResult(ActionResult.Outcome.FAILED, status, null, excerpt, error, null);
+  }
+
+  /** The kept start of the body as UTF-8, and how much more there was. */
+  private static String excerpt(Http11Client.Response response) {
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    long dropped = response.bodyLength() - response.body().length;
+    return dropped > 0 ? text + "... (" + dropped + " more bytes)" : text;
   }
 
   static boolean isTransient(int status) {
@@ -180,56 +167,5 @@ final class HttpCall {
 
   private static ActionResult timedOut(String what, Duration budget) {
     return ActionResult.retry(what + " timed out: no complete response within " + Messages.duration(budget));
-  }
-
-  /**
-   * Keeps the first {@code limit} bytes of a response body and discards the rest as it arrives,
-   * so a huge or endless body costs no memory (the deadline still bounds its duration).
-   */
-  private static final class ExcerptSubscriber implements HttpResponse.BodySubscriber<String> {
-    private final int limit;
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private final CompletableFuture<String> body = new CompletableFuture<>();
-    private long total;
-
-    ExcerptSubscriber(int limit) {
-      this.limit = limit;
-    }
-
-    @Override
-    public CompletionStage<String> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      subscription.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
-      for (ByteBuffer b : buffers) {
-        int n = b.remaining();
-        int keep = Math.max(0, Math.min(n, limit - kept.size()));
-        if (keep > 0) {
-          byte[] bytes = new byte[keep];
-          b.get(bytes);
-          kept.write(bytes, 0, keep);
-        }
-        total += n;
-      }
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      body.completeExceptionally(error);
-    }
-
-    @Override
-    public void onComplete() {
-      String text = kept.toString(StandardCharsets.UTF_8);
-      long dropped = total - kept.size();
-      body.complete(dropped > 0 ? text + "... (" + dropped + " more bytes)" : text);
-    }
   }
 }

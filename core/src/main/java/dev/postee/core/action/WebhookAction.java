@@ -1,10 +1,11 @@
 package dev.postee.core.action;
 
+import dev.postee.core.http.Http11Client;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code webhook}: POSTs the rendered result as JSON to {@code url}; any 2xx is success. */
 public final class WebhookAction implements Action {
@@ -15,7 +16,7 @@ public final class WebhookAction implements Action {
   private final String name;
   private final URI url;
   private final Duration timeout;
-  private final HttpClient client;
+  private final Http11Client client;
   private final Clock clock;
   private final Redactor redactor;
   private final String what;
@@ -38,11 +39,12 @@ public final class WebhookAction implements Action {
 
   @Override
   public ActionResult execute(ActionRequest request) throws InterruptedException {
-    HttpRequest.Builder post = HttpRequest.newBuilder(url)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(request.message().result()));
-    HttpCall.basicAuthorization(url).ifPresent(auth -> post.header("Authorization", auth));
-    HttpCall.identify(post, request);
+    List<Http11Client.Header> headers = new ArrayList<>(5);
+    headers.add(new Http11Client.Header("Content-Type", "application/json"));
+    HttpCall.basicAuthorization(url).ifPresent(auth -> headers.add(new Http11Client.Header("Authorization", auth)));
+    HttpCall.identify(headers, request);
+    Http11Client.Request post = new Http11Client.Request("POST", url, headers,
+        Http11Client.Body.of(request.message().result()));
     return HttpCall.send(client, post, request.deadline(), clock, what, redactor);
   }
 }

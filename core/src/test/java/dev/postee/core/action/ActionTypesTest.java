@@ -4,7 +4,6 @@ import static dev.postee.core.action.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +15,7 @@ class ActionTypesTest {
   @TempDir Path work;
 
   private ActionEnvironment env() {
-    return new ActionEnvironment(HttpClient.newHttpClient(), work, Clock.systemUTC(), System.out);
+    return new ActionEnvironment(ActionEnvironment.newHttpClient(), work, Clock.systemUTC(), System.out);
   }
 
   @Test

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +33,7 @@ class ExecActionTest {
   void setUp() throws IOException {
     work = Files.createDirectory(tmp.resolve("work"));
     pids = Files.createDirectory(tmp.resolve("pids"));
-    env = new ActionEnvironment(HttpClient.newHttpClient(), work, Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()));
+    env = new ActionEnvironment(ActionEnvironment.newHttpClient(), work, Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()));
   }
 
   @AfterEach

@@ -2,7 +2,6 @@ package dev.postee.core.action;
 
 import dev.postee.core.template.RenderedMessage;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +13,7 @@ public final class ExecAdoptChild {
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args[0]);
     String script = args[1];
-    ActionEnvironment env = new ActionEnvironment(HttpClient.newHttpClient(), work, Clock.systemUTC(),
+    ActionEnvironment env = new ActionEnvironment(ActionEnvironment.newHttpClient(), work, Clock.systemUTC(),
         new PrintStream(PrintStream.nullOutputStream()));
     ExecAction action = new ExecAction(new ActionSpec("slow", "exec", MapSettings.of("exec-script", script), Duration.ofSeconds(60)), env);
     System.out.println("running");

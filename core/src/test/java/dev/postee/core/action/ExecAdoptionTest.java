@@ -8,7 +8,6 @@ import dev.postee.core.template.RenderedMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ class ExecAdoptionTest {
     }
     assertThat(Files.exists(effect)).as("the script is still sleeping").isFalse();
 
-    ActionEnvironment env = new ActionEnvironment(HttpClient.newHttpClient(), work, Clock.systemUTC(),
+    ActionEnvironment env = new ActionEnvironment(ActionEnvironment.newHttpClient(), work, Clock.systemUTC(),
         new PrintStream(PrintStream.nullOutputStream()));
     ExecAction action = new ExecAction(spec("slow", "exec", Duration.ofSeconds(60), "exec-script", script), env);
     ActionResult result = action.execute(new ActionRequest("exec-42", "event-1", "route-1",

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,7 +47,7 @@ class SampleConfigActionsTest {
     }
     ActionTypes types = ActionTypes.builtIn();
     List<String> built = new ArrayList<>();
-    try (ActionEnvironment env = new ActionEnvironment(HttpClient.newHttpClient(), work, Clock.systemUTC(), System.out)) {
+    try (ActionEnvironment env = new ActionEnvironment(ActionEnvironment.newHttpClient(), work, Clock.systemUTC(), System.out)) {
       for (Path file : files) {
         Map<String, Object> config;
         try (Reader r = Files.newBufferedReader(file)) {

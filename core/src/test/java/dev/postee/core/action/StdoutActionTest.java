@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +24,7 @@ class StdoutActionTest {
 
   private StdoutAction stdout(PrintStream out) {
     return new StdoutAction(spec("console", "stdout", null),
-        new ActionEnvironment(HttpClient.newHttpClient(), work, Clock.systemUTC(), out));
+        new ActionEnvironment(ActionEnvironment.newHttpClient(), work, Clock.systemUTC(), out));
   }
 
   @Test
