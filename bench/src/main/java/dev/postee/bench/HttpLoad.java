@@ -118,27 +118,33 @@ public final class HttpLoad {
     for (int round = 1; round <= rounds && complete; round++) {
       // 1. a request that does nothing, same clients, fixed time
       AtomicLong pings = new AtomicLong();
+      long pingCpu = cpuNanos();
       long pingStart = System.nanoTime();
       long pingEnd = pingStart + Duration.ofSeconds(baselineSeconds).toNanos();
       runUntil(pool, clients, pingEnd, () -> {
         if (conn.get().get("/ping") == 200) pings.incrementAndGet();
       });
       double pingRate = pings.get() / ((System.nanoTime() - pingStart) / 1e9);
+      double pingCpuMicros = (cpuNanos() - pingCpu) / 1e3 / Math.max(1, pings.get());
 
       // 2. the relay ceiling: the same two HTTP exchanges per event with no processing, fixed time
       long relayedBefore = relayed.get();
+      long relayCpu = cpuNanos();
       long relayStart = System.nanoTime();
       runUntil(pool, clients, relayStart + Duration.ofSeconds(baselineSeconds).toNanos(), relayOne);
       double relayRate = (relayed.get() - relayedBefore) / ((System.nanoTime() - relayStart) / 1e9);
+      double relayCpuMicros = (cpuNanos() - relayCpu) / 1e3 / Math.max(1, relayed.get() - relayedBefore);
 
       // 3. events end to end: from the first POST to the last delivery at the sink
       int first = warmupEvents + (round - 1) * events;
       rejected.set(0);
+      long eventCpu = cpuNanos();
       long start = System.nanoTime();
       postEvents(pool, clients, conn, first, events, routes, sentAt, rejected);
       long ingestEnd = System.nanoTime();
       complete = phaseDone[round].await(5, java.util.concurrent.TimeUnit.MINUTES);
       long end = System.nanoTime();
+      double eventCpuMicros = (cpuNanos() - eventCpu) / 1e3 / events;
 
       long[] latencies = new long[events];
       int n = 0;
@@ -152,11 +158,14 @@ public final class HttpLoad {
       Arrays.sort(latencies, 0, n);
       double e2eRate = n / ((complete ? last - start : end - start) / 1e9);
       double ingestRate = (events - rejected.get()) / ((ingestEnd - start) / 1e9);
-      System.out.printf(Locale.ROOT, "round %d: ping %.0f req/s | relay ceiling %.0f events/s = %.1f%% of ping | ingest %.0f events/s (rejected %d) | delivered %d%s | "
-              + "end to end %.0f events/s = %.1f%% of ping | POST -> sink p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-          round, pingRate, relayRate, 100 * relayRate / pingRate, ingestRate, rejected.get(), n, complete ? "" : " (INCOMPLETE)", e2eRate,
-          100 * e2eRate / pingRate, pct(latencies, n, 0.50) / 1e6, pct(latencies, n, 0.99) / 1e6,
-          n == 0 ? 0 : latencies[n - 1] / 1e6);
+      System.out.printf(Locale.ROOT, "round %d: ping %.0f req/s | relay ceiling %.0f events/s = %.1f%% of ping | ingest"
+              + " %.0f events/s (rejected %d) | delivered %d%s | end to end %.0f events/s = %.1f%% of ping | POST -> sink"
+              + " p50 %.1f ms, p99 %.1f ms, max %.1f ms | CPU (this JVM: server, clients, sink) per ping %.0f us,"
+              + " per relay %.0f us, per event %.0f us%n",
+          round, pingRate, relayRate, 100 * relayRate / pingRate, ingestRate, rejected.get(), n,
+          complete ? "" : " (INCOMPLETE)", e2eRate, 100 * e2eRate / pingRate, pct(latencies, n, 0.50) / 1e6,
+          pct(latencies, n, 0.99) / 1e6, n == 0 ? 0 : latencies[n - 1] / 1e6, pingCpuMicros, relayCpuMicros,
+          eventCpuMicros);
     }
     System.out.printf(Locale.ROOT, "duplicates at the sink: %d%n", duplicates.get());
     pool.shutdownNow();
@@ -181,6 +190,12 @@ public final class HttpLoad {
   private static String eventBody(int seq, int routes) {
     return "{\"seq\":" + seq + ",\"kind\":\"kind-" + (seq % routes) + "\",\"image\":\"alpine:3." + (seq % 20)
         + "\",\"vulnerability_summary\":{\"critical\":" + (seq % 3) + ",\"high\":4}}";
+  }
+
+  /** CPU time of this process (all its threads: the server, the load clients and the sink). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double pct(long[] sorted, int n, double p) {
