@@ -5,7 +5,9 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -26,10 +28,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -50,9 +57,10 @@ import javax.net.ssl.SSLSocketFactory;
  * proxy, a 10-second connect timeout by default.
  *
  * <p>A pooled connection that has been idle for over {@link #PROBE_AFTER_IDLE} is checked before
- * use; one the server closed at the moment the request was sent (the keep-alive race) is retried
- * once on a new connection when no byte of an answer had arrived, as Go's client does. Requests are
- * otherwise sent once: retrying is the delivery layer's decision.
+ * use, and idle connections are closed after {@link #MAX_IDLE}. A request that fails on a pooled
+ * connection before any byte of an answer (the server closed it while idle) is sent again, once, on
+ * a new connection when that cannot make it happen twice: it did not go out completely, or its
+ * method is idempotent. Requests are otherwise sent once: retrying is the delivery layer's decision.
  */
 public final class Http11Client implements AutoCloseable {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -65,9 +73,17 @@ public final class Http11Client implements AutoCloseable {
   static final Duration PROBE_AFTER_IDLE = Duration.ofSeconds(1);
   static final int MAX_HEADER_BYTES = 64 * 1024;
   private static final String USER_AGENT = "Postee";
+  /** The only request headers kept when a redirect leads to another origin. */
+  static final Set<String> CROSS_ORIGIN_HEADERS = Set.of("content-type", "accept", "user-agent",
+      "x-postee-execution-id", "x-postee-event-id", "postee-event");
+  /** Methods whose request may be sent twice (RFC 9110, 9.2.2). */
+  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+  /** Origins with a pool of idle connections at most; connections to further origins are not kept. */
+  static final int MAX_POOLED_ORIGINS = 256;
 
   private final Duration connectTimeout;
   private final SSLSocketFactory tls;
+  private final Duration maxIdle;
   private final Map<Origin, ArrayDeque<Connection>> idle = new ConcurrentHashMap<>();
   private final ScheduledThreadPoolExecutor deadlines;
   private volatile boolean closed;
@@ -121,11 +137,18 @@ public final class Http11Client implements AutoCloseable {
 
   /** @param tls the factory of TLS sockets (the JDK's default verifies against its trust store) */
   public Http11Client(Duration connectTimeout, SSLSocketFactory tls) {
+    this(connectTimeout, tls, MAX_IDLE);
+  }
+
+  Http11Client(Duration connectTimeout, SSLSocketFactory tls, Duration maxIdle) {
     this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
     this.tls = Objects.requireNonNull(tls, "tls");
+    this.maxIdle = Objects.requireNonNull(maxIdle, "maxIdle");
     this.deadlines = new ScheduledThreadPoolExecutor(1,
         Thread.ofPlatform().daemon().name("postee-http-deadlines").factory());
     deadlines.setRemoveOnCancelPolicy(true);
+    long sweepMillis = Math.max(10, maxIdle.toMillis());
+    deadlines.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
   }
 
   private static SSLSocketFactory defaultTls() {
@@ -195,9 +218,9 @@ public final class Http11Client implements AutoCloseable {
         body = null;
       }
       if (!Origin.of(uri).equals(Origin.of(next))) {
-        // Credentials are for the origin they were configured for, not wherever it redirects to.
-        headers = headers.stream().filter(h -> !h.name().equalsIgnoreCase("Authorization")
-            && !h.name().equalsIgnoreCase("Cookie")).toList();
+        // Configured headers (tokens, API keys) are for the origin they were configured for, not
+        // for wherever it redirects to: only headers that describe the request go along.
+        headers = headers.stream().filter(h -> CROSS_ORIGIN_HEADERS.contains(h.name().toLowerCase(Locale.ROOT))).toList();
       }
       uri = next;
     }
@@ -206,7 +229,8 @@ public final class Http11Client implements AutoCloseable {
   private Response exchange(String method, URI uri, List<Header> headers, Body body, long deadline, int bodyLimit)
       throws IOException, InterruptedException {
     Origin origin = Origin.of(uri);
-    byte[] head = requestHead(method, uri, origin, headers, body);
+    long length = length(body);
+    byte[] head = requestHead(method, uri, origin, headers, body, length);
     long delay = deadline - System.nanoTime();
     if (delay <= 0) throw new HttpTimeoutException("the deadline had passed before the request was sent");
     Watch watch = new Watch();
@@ -215,21 +239,27 @@ public final class Http11Client implements AutoCloseable {
       Connection connection = pooled(origin);
       boolean reused = connection != null;
       while (true) {
+        boolean sent = false;
         try {
           if (connection == null) connection = open(origin, deadline, watch);
-          watch.watch(connection);
+          watch.watch(connection.raw);
           connection.out.write(head);
-          writeBody(connection.out, body);
+          writeBody(connection.out, body, length);
           connection.out.flush();
+          sent = true;
           Response response = readResponse(connection, method, bodyLimit);
-          if (connection.keepAlive) release(connection);
+          // Unread bytes after a complete answer (a body the framing did not announce) would be
+          // taken for the answer to the next request: such a connection is not reused.
+          if (watch.disarm() && connection.keepAlive && connection.nothingUnread()) release(connection);
           else connection.close();
           return response;
         } catch (IOException e) {
           if (connection != null) connection.close();
-          if (reused && connection != null && !connection.answered && !watch.fired
-              && !Thread.currentThread().isInterrupted()) {
-            // The server closed the pooled connection as the request went out: once more on a new one.
+          // A pooled connection the server closed while idle fails the request before any answer.
+          // It is sent again on a new connection when that cannot do it twice: the request did not
+          // go out completely, or sending it twice has the effect of sending it once.
+          if (reused && connection != null && !connection.answered && !watch.fired()
+              && (!sent || IDEMPOTENT.contains(method)) && !Thread.currentThread().isInterrupted()) {
             reused = false;
             connection = null;
             continue;
@@ -250,7 +280,7 @@ public final class Http11Client implements AutoCloseable {
       throw interrupted;
     }
     if (e instanceof HttpTimeoutException) return e;
-    if (watch.fired) {
+    if (watch.fired()) {
       HttpTimeoutException timeout = new HttpTimeoutException("the deadline passed before the response was complete");
       timeout.initCause(e);
       return timeout;
@@ -258,8 +288,8 @@ public final class Http11Client implements AutoCloseable {
     return e;
   }
 
-  private static byte[] requestHead(String method, URI uri, Origin origin, List<Header> headers, Body body)
-      throws IOException {
+  private static byte[] requestHead(String method, URI uri, Origin origin, List<Header> headers, Body body,
+      long length) {
     StringBuilder sb = new StringBuilder(256);
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     sb.append(method).append(' ').append(path);
@@ -271,7 +301,6 @@ public final class Http11Client implements AutoCloseable {
       agent |= h.name().equalsIgnoreCase("User-Agent");
     }
     if (!agent) sb.append("User-Agent: ").append(USER_AGENT).append("\r\n");
-    long length = length(body);
     if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
       sb.append("Content-Length: ").append(length).append("\r\n");
     }
@@ -287,11 +316,23 @@ public final class Http11Client implements AutoCloseable {
     };
   }
 
-  private static void writeBody(OutputStream out, Body body) throws IOException {
+  /** Writes exactly the {@code length} bytes announced, whatever happens to a body file meanwhile. */
+  private static void writeBody(OutputStream out, Body body, long length) throws IOException {
     switch (body) {
       case null -> { }
       case Bytes b -> out.write(b.bytes());
-      case FileBody f -> Files.copy(f.file(), out);
+      case FileBody f -> {
+        try (InputStream in = Files.newInputStream(f.file())) {
+          byte[] buffer = new byte[8192];
+          long left = length;
+          while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) throw new IOException("the body file became shorter while it was being sent");
+            out.write(buffer, 0, n);
+            left -= n;
+          }
+        }
+      }
     }
   }
 
@@ -308,8 +349,8 @@ public final class Http11Client implements AutoCloseable {
       }
       if (c == null) return null;
       long idleNanos = now - c.idleSince;
-      if (idleNanos > MAX_IDLE.toNanos() || (idleNanos > PROBE_AFTER_IDLE.toNanos() && !c.stillOpen())) {
-        c.close();
+      if (idleNanos > maxIdle.toNanos() || (idleNanos > PROBE_AFTER_IDLE.toNanos() && !c.stillOpen())) {
+        c.drop();
         continue;
       }
       c.answered = false;
@@ -322,18 +363,42 @@ public final class Http11Client implements AutoCloseable {
       c.close();
       return;
     }
-    c.idleSince = System.nanoTime();
-    ArrayDeque<Connection> queue = idle.computeIfAbsent(c.origin, o -> new ArrayDeque<>());
-    synchronized (queue) {
-      if (queue.size() < MAX_IDLE_PER_ORIGIN) {
-        queue.addFirst(c);
+    long now = System.nanoTime();
+    c.idleSince = now;
+    ArrayDeque<Connection> queue = idle.get(c.origin);
+    if (queue == null) {
+      if (idle.size() >= MAX_POOLED_ORIGINS) {
+        c.close();
         return;
       }
+      queue = idle.computeIfAbsent(c.origin, o -> new ArrayDeque<>());
     }
-    c.close();
+    List<Connection> expired = new ArrayList<>(0);
+    boolean kept;
+    synchronized (queue) {
+      kept = queue.size() < MAX_IDLE_PER_ORIGIN;
+      if (kept) queue.addFirst(c);
+      // the least recently used are at the end: close those idle for too long
+      while (!queue.isEmpty() && now - queue.peekLast().idleSince > maxIdle.toNanos()) expired.add(queue.pollLast());
+    }
+    if (!kept) c.close();
+    expired.forEach(Connection::drop);
+  }
+
+  /** Closes connections idle for longer than the limit, for origins no request went to lately. */
+  private void sweep() {
+    long now = System.nanoTime();
+    for (ArrayDeque<Connection> queue : idle.values()) {
+      List<Connection> expired = new ArrayList<>(0);
+      synchronized (queue) {
+        while (!queue.isEmpty() && now - queue.peekLast().idleSince > maxIdle.toNanos()) expired.add(queue.pollLast());
+      }
+      expired.forEach(Connection::drop);
+    }
   }
 
   private Connection open(Origin origin, long deadline, Watch watch) throws IOException {
+    InetAddress address = resolve(origin, deadline);
     long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (remaining <= 0) throw new HttpTimeoutException("the deadline passed before a connection was made");
     long limit = Math.min(connectTimeout.toMillis(), remaining);
@@ -341,28 +406,50 @@ public final class Http11Client implements AutoCloseable {
     watch.watch(raw);
     try {
       raw.setTcpNoDelay(true);
-      raw.connect(new InetSocketAddress(origin.host(), origin.port()), (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit)));
-    } catch (SocketTimeoutException e) {
-      raw.close();
-      if (limit < connectTimeout.toMillis()) throw new HttpTimeoutException("the deadline passed while connecting");
-      throw new HttpConnectTimeoutException("no connection to " + origin + " within " + connectTimeout.toSeconds() + " s");
-    } catch (IOException e) {
-      raw.close();
-      throw e;
-    }
-    Socket socket = raw;
-    if (origin.secure()) {
+      raw.connect(new InetSocketAddress(address, origin.port()), (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit)));
+      if (!origin.secure()) return new Connection(origin, raw, raw);
       SSLSocket ssl = (SSLSocket) tls.createSocket(raw, origin.host(), origin.port(), true);
       SSLParameters params = ssl.getSSLParameters();
       params.setEndpointIdentificationAlgorithm("HTTPS");
-      if (!origin.isIpLiteral()) params.setServerNames(List.of(new SNIHostName(origin.host())));
+      if (!origin.isIpLiteral()) {
+        try {
+          params.setServerNames(List.of(new SNIHostName(origin.host())));
+        } catch (IllegalArgumentException notADnsName) {
+          // e.g. an internal name with an underscore: no SNI; the certificate is still checked
+        }
+      }
       params.setApplicationProtocols(new String[] {"http/1.1"});
       ssl.setSSLParameters(params);
-      watch.watch(ssl);
       ssl.startHandshake();
-      socket = ssl;
+      return new Connection(origin, ssl, raw);
+    } catch (SocketTimeoutException e) {
+      closeQuietly(raw);
+      if (limit < connectTimeout.toMillis()) throw new HttpTimeoutException("the deadline passed while connecting");
+      throw new HttpConnectTimeoutException("no connection to " + origin + " within " + connectTimeout.toSeconds() + " s");
+    } catch (IOException | RuntimeException | Error e) {
+      closeQuietly(raw);
+      throw e;
     }
-    return new Connection(origin, socket);
+  }
+
+  /** Looks the host up within the deadline (the JDK's resolver cannot be interrupted or bounded). */
+  private static InetAddress resolve(Origin origin, long deadline) throws IOException {
+    if (origin.isIpLiteral()) return InetAddress.getByName(origin.host());
+    FutureTask<InetAddress> lookup = new FutureTask<>(() -> InetAddress.getByName(origin.host()));
+    Thread.ofVirtual().name("postee-http-lookup").start(lookup);
+    try {
+      return lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      lookup.cancel(true);
+      throw new HttpTimeoutException("the deadline passed while looking up " + origin.host());
+    } catch (InterruptedException e) {
+      lookup.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while looking up " + origin.host());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) throw io;
+      throw new IOException("looking up " + origin.host() + " failed: " + e.getCause(), e.getCause());
+    }
   }
 
   // ---------------------------------------------------------------- responses
@@ -527,7 +614,7 @@ public final class Http11Client implements AutoCloseable {
     closed = true;
     for (ArrayDeque<Connection> queue : idle.values()) {
       synchronized (queue) {
-        queue.forEach(Connection::close);
+        queue.forEach(Connection::drop);
         queue.clear();
       }
     }
@@ -543,6 +630,7 @@ public final class Http11Client implements AutoCloseable {
       String host = uri.getHost();
       if (host == null) throw new IllegalArgumentException("URL without a host");
       if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+      if (host.endsWith(".") && host.length() > 1) host = host.substring(0, host.length() - 1); // a rooted name
       int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
       return new Origin(secure, host.toLowerCase(Locale.ROOT), port);
     }
@@ -562,22 +650,36 @@ public final class Http11Client implements AutoCloseable {
     }
   }
 
-  /** Closes the exchange's connection when the deadline passes, whatever it is blocked in. */
+  /**
+   * Closes the exchange's TCP socket when the deadline passes, whatever the exchange is blocked in.
+   * It closes the plain socket under a TLS one: closing the TLS socket would wait for a thread stuck
+   * writing to a peer that stopped reading, and stall every other deadline with it.
+   */
   private static final class Watch implements Runnable {
+    private static final int ARMED = 0;
+    private static final int FIRED = 1;
+    private static final int DISARMED = 2;
+    private final AtomicInteger state = new AtomicInteger(ARMED);
     private volatile Socket socket;
-    volatile boolean fired;
     ScheduledFuture<?> timer;
 
-    void watch(Connection c) { watch(c.socket); }
+    void watch(Socket raw) {
+      socket = raw;
+      if (fired()) closeQuietly(raw);
+    }
 
-    void watch(Socket s) {
-      socket = s;
-      if (fired) closeQuietly(s);
+    boolean fired() {
+      return state.get() == FIRED;
+    }
+
+    /** Ends the watch; false when the deadline came first (the socket is closed or being closed). */
+    boolean disarm() {
+      return state.compareAndSet(ARMED, DISARMED);
     }
 
     @Override
     public void run() {
-      fired = true;
+      if (!state.compareAndSet(ARMED, FIRED)) return;
       Socket s = socket;
       if (s != null) closeQuietly(s);
     }
@@ -594,6 +696,8 @@ public final class Http11Client implements AutoCloseable {
   private static final class Connection {
     final Origin origin;
     final Socket socket;
+    /** The TCP socket: {@link #socket} itself, or the one under it for TLS. */
+    final Socket raw;
     final InputStream in;
     final OutputStream out;
     long idleSince;
@@ -601,9 +705,10 @@ public final class Http11Client implements AutoCloseable {
     /** Whether any byte of a response arrived on this use of the connection. */
     boolean answered;
 
-    Connection(Origin origin, Socket socket) throws IOException {
+    Connection(Origin origin, Socket socket, Socket raw) throws IOException {
       this.origin = origin;
       this.socket = socket;
+      this.raw = raw;
       this.in = new BufferedInputStream(socket.getInputStream(), 8192);
       this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
     }
@@ -629,6 +734,19 @@ public final class Http11Client implements AutoCloseable {
 
     void close() {
       closeQuietly(socket);
+    }
+
+    boolean nothingUnread() {
+      try {
+        return in.available() == 0;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    /** Closes an idle connection without a TLS goodbye, which never blocks. */
+    void drop() {
+      closeQuietly(raw);
     }
   }
 }

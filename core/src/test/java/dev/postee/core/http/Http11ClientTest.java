@@ -32,6 +32,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP/1.1 client against real servers on 127.0.0.1 that answer byte for byte as scripted. */
@@ -117,18 +118,20 @@ class Http11ClientTest {
   }
 
   @Test
-  void aPooledConnectionTheServerClosedIsReplacedWithoutFailingTheRequest() throws Exception {
-    // answers one request per connection, then closes it without saying so
+  void aPooledConnectionTheServerClosedWhileIdleIsNotUsed() throws Exception {
+    // answers one request per connection, then closes it while idle, without saying so beforehand
     RawServer server = server((request, out) -> {
       out.write(answer(200, "ok"));
       out.flush();
-      throw new IOException("close after one");
+      sleep(200);
+      throw new IOException("idle timeout");
     });
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2; i++) {
       assertThat(client.send(post(server.uri("/"), "n" + i), BUDGET, 100).status()).isEqualTo(200);
+      sleep(Http11Client.PROBE_AFTER_IDLE.toMillis() + 300);
     }
-    assertThat(server.requests).hasSize(3);
-    assertThat(server.connections.get()).isEqualTo(3);
+    assertThat(server.requests).hasSize(2);
+    assertThat(server.connections.get()).isEqualTo(2);
   }
 
   @Test
@@ -138,6 +141,16 @@ class Http11ClientTest {
     assertThatThrownBy(() -> client.send(post(server.uri("/"), "x"), Duration.ofMillis(300), 100))
         .isInstanceOf(HttpTimeoutException.class);
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 2_000L);
+  }
+
+  @Test
+  void aSlowDnsLookupIsBoundedByTheBudget() throws Exception {
+    RawServer server = server((request, out) -> out.write(answer(200, "ok")));
+    URI slow = URI.create("http://" + SlowLookupResolverProvider.SLOW_HOST + ":" + server.port() + "/");
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.send(post(slow, "x"), Duration.ofMillis(400), 100))
+        .isInstanceOf(HttpTimeoutException.class).hasMessageContaining("looking up");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(SlowLookupResolverProvider.DELAY_MILLIS - 1_000);
   }
 
   @Test
@@ -160,14 +173,17 @@ class Http11ClientTest {
         out.write(ascii("HTTP/1.1 307 Temporary Redirect\r\nLocation: /see-other\r\nContent-Length: 0\r\n\r\n"));
       }
     });
-    List<Http11Client.Header> headers = List.of(new Http11Client.Header("Authorization", "Bearer secret"));
+    List<Http11Client.Header> headers = List.of(new Http11Client.Header("Authorization", "Bearer secret"),
+        new Http11Client.Header("X-Api-Key", "key"), new Http11Client.Header("Content-Type", "text/plain"));
     Http11Client.Response r = client.send(new Http11Client.Request("POST", origin.uri("/start"), headers,
         Http11Client.Body.of("payload")), BUDGET, 4096);
 
     assertThat(text(r)).isEqualTo("GET /done HTTP/1.1 ");
     assertThat(origin.requests.get(1).line()).as("307 keeps the method and body").isEqualTo("POST /see-other HTTP/1.1");
     assertThat(origin.requests.get(1).body()).isEqualTo("payload");
-    assertThat(target.requests.get(0).headers()).as("credentials stay with their origin").doesNotContainKey("authorization");
+    assertThat(origin.requests.get(1).headers()).as("same origin: every header").containsKeys("authorization", "x-api-key");
+    assertThat(target.requests.get(0).headers()).as("configured headers stay with their origin")
+        .doesNotContainKeys("authorization", "x-api-key").containsEntry("content-type", "text/plain");
   }
 
   @Test
@@ -181,10 +197,7 @@ class Http11ClientTest {
   @Test
   void tlsVerifiesTheCertificateAndTheHostName() throws Exception {
     KeyStore keys = selfSigned("localhost");
-    SSLContext serverTls = SSLContext.getInstance("TLS");
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "changeit".toCharArray());
-    serverTls.init(kmf.getKeyManagers(), null, null);
+    SSLContext serverTls = serverContext(keys);
     SSLServerSocket tlsSocket = (SSLServerSocket) serverTls.getServerSocketFactory()
         .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
     RawServer server = new RawServer(tlsSocket, (request, out) -> out.write(answer(200, "secure")));
@@ -194,14 +207,13 @@ class Http11ClientTest {
     assertThatThrownBy(() -> client.send(post(URI.create("https://localhost:" + server.port() + "/"), "x"), BUDGET, 100))
         .isInstanceOf(SSLHandshakeException.class);
 
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(keys);
-    SSLContext trusting = SSLContext.getInstance("TLS");
-    trusting.init(null, tmf.getTrustManagers(), null);
-    try (Http11Client trustingClient = new Http11Client(Duration.ofSeconds(5), trusting.getSocketFactory())) {
+    try (Http11Client trustingClient = new Http11Client(Duration.ofSeconds(5), trustingContext(keys).getSocketFactory())) {
       Http11Client.Response r = trustingClient.send(post(URI.create("https://localhost:" + server.port() + "/"), "x"),
           BUDGET, 100);
       assertThat(text(r)).isEqualTo("secure");
+      // a rooted name ("localhost.") is the same host
+      assertThat(text(trustingClient.send(post(URI.create("https://localhost.:" + server.port() + "/"), "x"), BUDGET, 100)))
+          .isEqualTo("secure");
       // a trusted certificate for another name is refused: 127.0.0.1 is not "localhost"
       assertThatThrownBy(() -> trustingClient.send(post(URI.create("https://127.0.0.1:" + server.port() + "/"), "x"),
           BUDGET, 100)).isInstanceOf(SSLHandshakeException.class);
@@ -223,6 +235,111 @@ class Http11ClientTest {
     Http11Client.Response r = client.send(new Http11Client.Request("PUT", server.uri("/"), List.of(),
         Http11Client.Body.ofFile(file)), BUDGET, 100);
     assertThat(text(r)).isEqualTo("{\"from\":\"file\"}");
+  }
+
+  @Test
+  void aPostTheServerMayHaveReadIsNotSentTwiceButAGetIs() throws Exception {
+    AtomicInteger served = new AtomicInteger();
+    // the second request of the first connection is read, then the connection dropped unanswered
+    RawServer server = server((request, out) -> {
+      if (served.incrementAndGet() == 2) {
+        sleep(100);
+        throw new IOException("drop");
+      }
+      out.write(answer(200, "ok"));
+    });
+    client.send(post(server.uri("/"), "first"), BUDGET, 100);
+    assertThatThrownBy(() -> client.send(post(server.uri("/"), "second"), BUDGET, 100)).isInstanceOf(IOException.class);
+    assertThat(server.requests).extracting(Request::body).containsExactly("first", "second");
+
+    served.set(0);
+    RawServer gets = server((request, out) -> {
+      if (served.incrementAndGet() == 2) throw new IOException("drop");
+      out.write(answer(200, "ok"));
+    });
+    Http11Client.Request get = new Http11Client.Request("GET", gets.uri("/"), List.of(), null);
+    client.send(get, BUDGET, 100);
+    assertThat(client.send(get, BUDGET, 100).status()).as("an idempotent request is sent again").isEqualTo(200);
+    assertThat(gets.requests).hasSize(3);
+  }
+
+  @Test
+  void bytesAfterACompleteAnswerKeepTheConnectionFromBeingReused() throws Exception {
+    RawServer server = server((request, out) -> out.write(ascii(request.body().equals("a")
+        ? "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale" : "HTTP/1.1 201 X\r\nContent-Length: 5\r\n\r\nfresh")));
+    assertThat(client.send(post(server.uri("/"), "a"), BUDGET, 100).status()).isEqualTo(204);
+    sleep(100); // the stray bytes arrive
+    Http11Client.Response second = client.send(post(server.uri("/"), "b"), BUDGET, 100);
+    assertThat(second.status()).isEqualTo(201);
+    assertThat(text(second)).isEqualTo("fresh");
+    assertThat(server.connections.get()).isEqualTo(2);
+  }
+
+  @Test
+  void idleConnectionsAreClosedAfterTheLimit() throws Exception {
+    try (Http11Client shortIdle = new Http11Client(Duration.ofSeconds(5),
+        (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), Duration.ofMillis(200))) {
+      RawServer server = server((request, out) -> {
+        sleep(100);
+        out.write(answer(200, "ok"));
+      });
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        threads.add(Thread.ofVirtual().start(() -> {
+          try {
+            shortIdle.send(post(server.uri("/"), "x"), BUDGET, 100);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      for (Thread t : threads) t.join();
+      assertThat(server.connections.get()).isEqualTo(3);
+      long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (server.closedByClient.get() < 3 && System.nanoTime() < until) sleep(20);
+      assertThat(server.closedByClient.get()).as("idle connections closed by the sweep").isEqualTo(3);
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression hangs rather than fails
+  void aTlsServerThatStopsReadingTimesOutWithoutHoldingUpOtherDeadlines() throws Exception {
+    KeyStore keys = selfSigned("localhost");
+    SSLContext serverTls = serverContext(keys);
+    SSLServerSocket tlsSocket = (SSLServerSocket) serverTls.getServerSocketFactory()
+        .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    open.add(tlsSocket);
+    Thread.ofVirtual().start(() -> {
+      while (!tlsSocket.isClosed()) {
+        try {
+          javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tlsSocket.accept();
+          open.add(s);
+          Thread.ofVirtual().start(() -> {
+            try {
+              s.startHandshake(); // then never reads
+            } catch (IOException ignored) {
+              // the client went away
+            }
+          });
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    RawServer silent = server((request, out) -> sleep(10_000));
+    try (Http11Client trusting = new Http11Client(Duration.ofSeconds(5), trustingContext(keys).getSocketFactory())) {
+      byte[] big = new byte[8 * 1024 * 1024];
+      Thread stuckWriter = Thread.ofVirtual().start(() -> assertThatThrownBy(() -> trusting.send(new Http11Client.Request(
+          "POST", URI.create("https://localhost:" + tlsSocket.getLocalPort() + "/"), List.of(), Http11Client.Body.of(big)),
+          Duration.ofMillis(800), 100)).isInstanceOf(HttpTimeoutException.class));
+      sleep(1_500); // the writer's deadline has fired while it was blocked writing
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> trusting.send(post(silent.uri("/"), "x"), Duration.ofMillis(500), 100))
+          .isInstanceOf(HttpTimeoutException.class);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000L);
+      stuckWriter.join(Duration.ofSeconds(3));
+      assertThat(stuckWriter.isAlive()).as("the stuck write ended at its deadline").isFalse();
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -257,6 +374,22 @@ class Http11ClientTest {
     }
   }
 
+  private static SSLContext serverContext(KeyStore keys) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, "changeit".toCharArray());
+    context.init(kmf.getKeyManagers(), null, null);
+    return context;
+  }
+
+  private static SSLContext trustingContext(KeyStore keys) throws Exception {
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(keys);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
   private KeyStore selfSigned(String name) throws Exception {
     Path store = tmp.resolve("keys.p12");
     Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
@@ -289,6 +422,8 @@ class Http11ClientTest {
   static final class RawServer implements AutoCloseable {
     final ServerSocket socket;
     final AtomicInteger connections = new AtomicInteger();
+    /** Connections the client closed (end of stream while waiting for a request). */
+    final AtomicInteger closedByClient = new AtomicInteger();
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
     RawServer(ServerSocket socket, Handler handler) {
@@ -312,7 +447,10 @@ class Http11ClientTest {
         OutputStream out = s.getOutputStream();
         while (true) {
           String line = line(in);
-          if (line == null) return;
+          if (line == null) {
+            closedByClient.incrementAndGet();
+            return;
+          }
           Map<String, String> headers = new LinkedHashMap<>();
           String h;
           while ((h = line(in)) != null && !h.isEmpty()) {
